@@ -1,0 +1,3 @@
+//! The public view: the only data templates ever see.
+
+pub mod status;
