@@ -1,1 +1,338 @@
-//! placeholder
+//! Errors with a location, rendered like rustc's.
+//!
+//! Every problem in a site is collected as a [`Diagnostic`] before anything
+//! is rendered, so an organizer sees all of them in one run. A diagnostic
+//! points at a [`Loc`]: a file and either a YAML path (resolved to line and
+//! column only when the diagnostic is printed) or a line and column.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::source::yaml::PositionIndex;
+
+/// A source file the site was read from, kept for error reporting.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown to the user (relative to the site root).
+    pub display: String,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    index: OnceLock<PositionIndex>,
+}
+
+impl SourceFile {
+    pub fn new(root: &Path, path: &Path, text: impl Into<Arc<str>>) -> Arc<SourceFile> {
+        let display = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        Arc::new(SourceFile {
+            display,
+            path: path.to_path_buf(),
+            text: text.into(),
+            index: OnceLock::new(),
+        })
+    }
+
+    /// The front matter of a Markdown file, as a YAML file of its own that
+    /// keeps the Markdown file's name and line numbers.
+    pub fn front_matter(markdown: &SourceFile, yaml: String) -> SourceFile {
+        SourceFile {
+            display: markdown.display.clone(),
+            path: markdown.path.clone(),
+            text: yaml.into(),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The YAML position index, built on first use: only files with errors
+    /// (or gate hits) pay for it.
+    pub fn yaml_index(&self) -> &PositionIndex {
+        self.index.get_or_init(|| PositionIndex::build(&self.text))
+    }
+}
+
+/// Where in a source file something is.
+#[derive(Clone, Debug)]
+pub enum Span {
+    /// The whole file.
+    File,
+    /// A 1-based line and column (in characters), and a length in characters.
+    At { line: usize, col: usize, len: usize },
+    /// A node of a YAML document by its path (`participants[0].name`); `key`
+    /// points at the key rather than the value.
+    Yaml { path: String, key: bool },
+}
+
+#[derive(Clone, Debug)]
+pub struct Loc {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+impl Loc {
+    pub fn file(file: &Arc<SourceFile>) -> Loc {
+        Loc {
+            file: file.clone(),
+            span: Span::File,
+        }
+    }
+
+    pub fn at(file: &Arc<SourceFile>, line: usize, col: usize, len: usize) -> Loc {
+        Loc {
+            file: file.clone(),
+            span: Span::At { line, col, len },
+        }
+    }
+
+    pub fn yaml(file: &Arc<SourceFile>, path: &str, key: bool) -> Loc {
+        Loc {
+            file: file.clone(),
+            span: Span::Yaml {
+                path: path.to_string(),
+                key,
+            },
+        }
+    }
+
+    /// Line, column (1-based) and caret length, when known.
+    pub fn resolve(&self) -> Option<(usize, usize, usize)> {
+        match &self.span {
+            Span::File => None,
+            Span::At { line, col, len } => Some((*line, *col, *len)),
+            Span::Yaml { path, key } => self.file.yaml_index().find(path, *key),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub loc: Option<Loc>,
+    /// What was expected, or what to do.
+    pub help: Option<String>,
+    /// Further locations that explain the error (e.g. the source of a leak).
+    pub notes: Vec<(String, Option<Loc>)>,
+    /// Print locations without the source line (a leak report must not
+    /// copy the leaked term into a CI log).
+    pub hide_source: bool,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>, loc: Option<Loc>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            loc,
+            help: None,
+            notes: Vec::new(),
+            hide_source: false,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>, loc: Option<Loc>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message, loc)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>, loc: Option<Loc>) -> Diagnostic {
+        self.notes.push((note.into(), loc));
+        self
+    }
+
+    /// A key for a stable order: file, line, column, message.
+    pub fn sort_key(&self) -> (String, usize, usize, String) {
+        match &self.loc {
+            Some(loc) => {
+                let (l, c, _) = loc.resolve().unwrap_or((0, 0, 0));
+                (loc.file.display.clone(), l, c, self.message.clone())
+            }
+            None => (String::new(), 0, 0, self.message.clone()),
+        }
+    }
+
+    /// `file:line:col`, or just the file, or nothing.
+    pub fn location_label(&self) -> Option<String> {
+        self.loc.as_ref().map(loc_label)
+    }
+
+    /// Plain text, rustc style:
+    ///
+    /// ```text
+    /// error: unknown key `summry`
+    ///   --> content/labs/2025-11-13/lab.yaml:9:1
+    ///    |
+    ///  9 | summry: 製造業と建設業のマネジャー4名
+    ///    | ^^^^^^
+    ///    = help: did you mean `summary`?
+    /// ```
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let word = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{word}: {}", self.message);
+        if let Some(loc) = &self.loc {
+            render_snippet(&mut out, loc, self.hide_source);
+        }
+        for (note, loc) in &self.notes {
+            let _ = writeln!(out, "   = note: {note}");
+            if let Some(loc) = loc {
+                render_snippet(&mut out, loc, self.hide_source);
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "   = help: {help}");
+        }
+        out
+    }
+}
+
+fn loc_label(loc: &Loc) -> String {
+    match loc.resolve() {
+        Some((l, c, _)) => format!("{}:{l}:{c}", loc.file.display),
+        None => loc.file.display.clone(),
+    }
+}
+
+fn render_snippet(out: &mut String, loc: &Loc, hide_source: bool) {
+    let _ = writeln!(out, "  --> {}", loc_label(loc));
+    if hide_source {
+        return;
+    }
+    let Some((line, col, len)) = loc.resolve() else {
+        return;
+    };
+    let Some(text) = loc.file.text.lines().nth(line.saturating_sub(1)) else {
+        return;
+    };
+    let text = text.trim_end_matches('\r');
+    let number = line.to_string();
+    let pad = " ".repeat(number.len());
+    let before: String = text.chars().take(col.saturating_sub(1)).collect();
+    let marked: String = text
+        .chars()
+        .skip(col.saturating_sub(1))
+        .take(len.max(1))
+        .collect();
+    let _ = writeln!(out, " {pad} |");
+    let _ = writeln!(out, " {number} | {}", text.replace('\t', " "));
+    let _ = writeln!(
+        out,
+        " {pad} | {}{}",
+        " ".repeat(display_width(&before)),
+        "^".repeat(display_width(&marked).max(1))
+    );
+}
+
+/// Terminal columns a string takes: East Asian wide characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F |
+        0x20000..=0x3FFFD)
+}
+
+/// The nearest of `candidates` to `word`, for a `help: did you mean` line.
+pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for &c in candidates {
+        let d = edit_distance(word, c);
+        let limit = (c.chars().count().max(word.chars().count()) / 3).max(1) + 1;
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Print every diagnostic to stderr, errors sorted by place.
+pub fn report(diags: &mut [Diagnostic]) -> String {
+    diags.sort_by_cached_key(|d| d.sort_key());
+    let mut out = String::new();
+    for d in diags.iter() {
+        out.push_str(&d.render());
+        out.push('\n');
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    if errors > 0 {
+        let _ = writeln!(
+            out,
+            "error: the site has {errors} error{}{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings > 0 {
+                format!(" and {warnings} warning(s)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    out
+}
+
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_key_suggestion() {
+        let keys = ["title", "summary", "status", "start"];
+        assert_eq!(nearest("summry", &keys), Some("summary"));
+        assert_eq!(nearest("titel", &keys), Some("title"));
+        assert_eq!(nearest("zzzzzzzz", &keys), None);
+    }
+
+    #[test]
+    fn snippet_has_caret_under_wide_chars() {
+        let file = SourceFile::new(Path::new("/"), Path::new("/a.yaml"), "title: 日本語です\n");
+        let d = Diagnostic::error("bad", Some(Loc::at(&file, 1, 8, 3)));
+        let r = d.render();
+        assert!(r.contains("a.yaml:1:8"), "{r}");
+        assert!(r.contains("|        ^^^^^^"), "{r}");
+    }
+}

@@ -8,6 +8,7 @@
 pub mod cmd;
 pub mod diagnostics;
 pub mod output;
+pub mod pipeline;
 pub mod privacy;
 pub mod public;
 pub mod render;

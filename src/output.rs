@@ -1,1 +1,121 @@
-//! placeholder
+//! Publishing the in-memory site: written to a staging directory beside
+//! the output, then swapped into place in one step, so the output directory
+//! is never half-written. A build only ever replaces a directory it made
+//! itself (marked with [`MARKER`]).
+
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::OutputFile;
+
+/// The file that marks a directory as labsite's output.
+pub const MARKER: &str = ".labsite-output";
+
+const MARKER_TEXT: &str = "This directory is written by labsite; a build replaces it as a whole.\n";
+
+fn canonical(p: &Path) -> PathBuf {
+    // The output may not exist yet: canonicalize its parent.
+    match p.canonicalize() {
+        Ok(c) => c,
+        Err(_) => match (p.parent(), p.file_name()) {
+            (Some(parent), Some(name)) => canonical(if parent.as_os_str().is_empty() { Path::new(".") } else { parent }).join(name),
+            _ => p.to_path_buf(),
+        },
+    }
+}
+
+/// Refuse output paths that would replace the site's own sources.
+pub fn check_output_path(out: &Path, root: &Path) -> Result<(), String> {
+    let out_c = canonical(out);
+    let root_c = canonical(root);
+    for protected in [root_c.clone(), root_c.join("content"), root_c.join("themes"), root_c.join("templates")] {
+        if protected.starts_with(&out_c) {
+            return Err(format!(
+                "refusing to write the site into {}: it would replace {}",
+                out.display(),
+                protected.display()
+            ));
+        }
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(format!("{} exists and is not a directory", out.display()));
+        }
+        let ours = out.join(MARKER).is_file();
+        let empty = std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !ours && !empty {
+            return Err(format!(
+                "refusing to replace {}: it is not empty and was not made by labsite (no {MARKER} file in it)",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.{suffix}"))
+}
+
+fn write_tree(dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
+    let mut made = std::collections::HashSet::new();
+    for f in files {
+        let path = dir.join(&f.path);
+        if let Some(parent) = path.parent()
+            && made.insert(parent.to_path_buf())
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &f.bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings for the call.
+    let r = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("no atomic exchange on this system"))
+}
+
+/// Write `files` to `out` atomically. Returns the number of files written.
+pub fn publish(files: &[OutputFile], out: &Path, root: &Path) -> Result<usize, String> {
+    check_output_path(out, root)?;
+    let staging = sibling(out, &format!("labsite-staging-{}", std::process::id()));
+    if staging.exists() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    if let Err(e) = write_tree(&staging, files) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(format!("cannot write {}: {e}", staging.display()));
+    }
+    if out.exists() {
+        // One atomic step where the system has it; the old tree ends up in
+        // the staging path and is removed after.
+        if exchange(&staging, out).is_err() {
+            let old = sibling(out, &format!("labsite-old-{}", std::process::id()));
+            std::fs::rename(out, &old).map_err(|e| format!("cannot move {} aside: {e}", out.display()))?;
+            if let Err(e) = std::fs::rename(&staging, out) {
+                let _ = std::fs::rename(&old, out);
+                return Err(format!("cannot move the new site into {}: {e}", out.display()));
+            }
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+    } else {
+        std::fs::rename(&staging, out).map_err(|e| format!("cannot move the new site into {}: {e}", out.display()))?;
+    }
+    Ok(files.len())
+}

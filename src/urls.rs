@@ -1,1 +1,76 @@
-//! placeholder
+//! The one place that builds URLs under `base_url`.
+//!
+//! Pages link to each other with root-relative paths that include the
+//! base path (`/lab/labs/2025-11-13/`), so links work under any sub-path;
+//! absolute URLs (canonical, sitemap, feed, OpenGraph) join the base URL.
+
+#[derive(Clone, Debug)]
+pub struct Urls {
+    /// `https://example.org/lab/`
+    base_url: String,
+    /// `/lab/`
+    base_path: String,
+}
+
+impl Urls {
+    /// `base_url` must be absolute and end with `/`.
+    pub fn new(base_url: &str) -> Urls {
+        let after_scheme = base_url.find("://").map(|i| i + 3).unwrap_or(0);
+        let base_path = match base_url[after_scheme..].find('/') {
+            Some(i) => base_url[after_scheme + i..].to_string(),
+            None => "/".to_string(),
+        };
+        Urls {
+            base_url: base_url.to_string(),
+            base_path,
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// Root-relative path of an output path (`labs/x/index.html` ->
+    /// `/lab/labs/x/`).
+    pub fn path(&self, output_path: &str) -> String {
+        let p = output_path.strip_suffix("index.html").unwrap_or(output_path);
+        format!("{}{}", self.base_path, p)
+    }
+
+    /// Absolute URL of an output path.
+    pub fn absolute(&self, output_path: &str) -> String {
+        let p = output_path.strip_suffix("index.html").unwrap_or(output_path);
+        format!("{}{}", self.base_url, p)
+    }
+
+    /// A link written in Markdown by an organizer: `/about/` is relative to
+    /// the site, so it gets the base path; anything else stays.
+    pub fn rewrite_link(&self, link: &str) -> Option<String> {
+        if link.starts_with('/') && !link.starts_with("//") {
+            Some(format!("{}{}", self.base_path, &link[1..]))
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_under_a_sub_path() {
+        let u = Urls::new("https://example.org/lab/");
+        assert_eq!(u.path("labs/a/index.html"), "/lab/labs/a/");
+        assert_eq!(u.path("index.html"), "/lab/");
+        assert_eq!(u.absolute("feed.xml"), "https://example.org/lab/feed.xml");
+        assert_eq!(u.rewrite_link("/about/").as_deref(), Some("/lab/about/"));
+        assert_eq!(u.rewrite_link("https://x.org/"), None);
+        let root = Urls::new("http://127.0.0.1:8000/");
+        assert_eq!(root.path("labs/"), "/labs/");
+    }
+}

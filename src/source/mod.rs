@@ -1,1 +1,382 @@
-//! placeholder
+//! Loading a site: every source file into typed records that remember where
+//! each value came from, and every problem found on the way.
+
+pub mod lab;
+pub mod page;
+pub mod program;
+pub mod site;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Loc, SourceFile, has_errors};
+use lab::{LabRecord, LabStatus, read_lab};
+use page::{MarkdownDoc, read_markdown};
+use program::ProgramSpec;
+use site::SiteConfig;
+
+/// A file published beside a lab's pages (an image, a PDF).
+#[derive(Clone, Debug)]
+pub struct Asset {
+    /// Path relative to the lab folder, with `/`.
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+pub struct Lab {
+    pub record: LabRecord,
+    /// The program after inheritance from `program.yaml`.
+    pub program: ProgramSpec,
+    pub report: Option<MarkdownDoc>,
+    pub assets: Vec<Asset>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub slug: String,
+    pub doc: MarkdownDoc,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    /// `program.yaml`, when it exists.
+    pub series: Option<ProgramSpec>,
+    /// Newest first.
+    pub labs: Vec<Lab>,
+    pub pages: Vec<Page>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    /// The site could not be read at all (exit code 2).
+    Io(String),
+    /// Content errors, all of them (exit code 1).
+    Content(Vec<Diagnostic>),
+}
+
+/// `^[a-z0-9][a-z0-9-]*$`
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('a'..='z' | '0'..='9'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'))
+}
+
+/// Read a text file: UTF-8 (a BOM is dropped); anything else is a
+/// diagnostic naming the file and the line of the first bad byte.
+pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let f = SourceFile::new(root, path, "");
+        Diagnostic::error(format!("cannot read the file: {e}"), Some(Loc::file(&f)))
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(SourceFile::new(root, path, text))
+        }
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let good = String::from_utf8_lossy(&bytes[..bad]).into_owned();
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let f = SourceFile::new(root, path, String::from_utf8_lossy(&bytes).into_owned());
+            Err(Diagnostic::error("the file is not valid UTF-8 text", Some(Loc::at(&f, line, col, 1)))
+                .with_help("save the file as UTF-8 (Shift_JIS and other encodings are not supported)"))
+        }
+    }
+}
+
+fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") || name.starts_with('#')
+}
+
+fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
+    let mut entries: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(Result::ok).collect(),
+        Err(_) => Vec::new(),
+    };
+    entries.sort_by_key(|e| e.file_name());
+    entries
+}
+
+pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
+    let content = root.join("content");
+    let site_path = content.join("site.yaml");
+    if !site_path.is_file() {
+        return Err(LoadError::Io(format!(
+            "{} not found: is `{}` a labsite site? (`labsite init DIR` makes one)",
+            site_path.display(),
+            root.display()
+        )));
+    }
+    let mut diags = Vec::new();
+    let site_file = read_source(root, &site_path).map_err(|d| LoadError::Content(vec![d]))?;
+    let (config, site_diags) = site::read_site(&site_file, opts.base_url.as_deref());
+    diags.extend(site_diags);
+    let Some(config) = config else {
+        return Err(LoadError::Content(diags));
+    };
+
+    let series = {
+        let path = content.join("program.yaml");
+        if path.is_file() {
+            match read_source(root, &path) {
+                Ok(file) => match yaml::parse(&file) {
+                    Ok(v) => {
+                        let ctx = yaml::Ctx::new(file.clone());
+                        let spec = ctx
+                            .map(&v, "", "program.yaml", &program::PROGRAM_KEYS)
+                            .map(|m| program::read_program_keys(&m));
+                        diags.extend(ctx.into_diags());
+                        spec
+                    }
+                    Err(d) => {
+                        diags.push(d);
+                        None
+                    }
+                },
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            }
+        } else {
+            None
+        }
+    };
+    let defaults = series.clone().unwrap_or_default();
+
+    // Labs load in parallel; each reports its own problems.
+    let lab_dirs: Vec<PathBuf> = sorted_entries(&content.join("labs"))
+        .into_iter()
+        .filter(|e| !is_ignored_name(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && !p.is_symlink())
+        .collect();
+    let loaded: Vec<(Option<Lab>, Vec<Diagnostic>)> = lab_dirs
+        .par_iter()
+        .map(|dir| load_lab(root, dir, &defaults, &config, opts))
+        .collect();
+    let mut labs = Vec::new();
+    for (lab, d) in loaded {
+        diags.extend(d);
+        labs.extend(lab);
+    }
+    labs.sort_by(|a, b| (b.record.date, &b.record.id).cmp(&(a.record.date, &a.record.id)));
+
+    let mut pages = Vec::new();
+    for entry in sorted_entries(&content.join("pages")) {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_ignored_name(&name) || !path.is_file() || path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let slug = name.trim_end_matches(".md").to_string();
+        let file = match read_source(root, &path) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if !is_valid_id(&slug) {
+            diags.push(
+                Diagnostic::error(format!("`{slug}` is not a valid page name"), Some(Loc::file(&file)))
+                    .with_help("page file names use lower-case letters, digits and hyphens: ^[a-z0-9][a-z0-9-]*$"),
+            );
+            continue;
+        }
+        if matches!(slug.as_str(), "labs" | "program" | "highlights" | "feed" | "sitemap" | "404") {
+            diags.push(
+                Diagnostic::error(format!("the page name `{slug}` is taken by a page labsite makes"), Some(Loc::file(&file)))
+                    .with_help("rename the file"),
+            );
+            continue;
+        }
+        let (doc, d) = read_markdown(&file, "the page");
+        diags.extend(d);
+        if let Some(doc) = doc
+            && (!doc.front.draft || opts.drafts)
+        {
+            pages.push(Page { slug, doc });
+        }
+    }
+
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags
+        .into_iter()
+        .partition(|d| d.severity == crate::diagnostics::Severity::Error);
+    if has_errors(&errors) {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(LoadError::Content(all));
+    }
+    Ok(Site {
+        root: root.to_path_buf(),
+        config,
+        series,
+        labs,
+        pages,
+        warnings,
+    })
+}
+
+fn load_lab(root: &Path, dir: &Path, defaults: &ProgramSpec, config: &SiteConfig, opts: &LoadOptions) -> (Option<Lab>, Vec<Diagnostic>) {
+    let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let lab_yaml = dir.join("lab.yaml");
+    let dir_file = SourceFile::new(root, dir, "");
+    if !is_valid_id(&id) {
+        return (
+            None,
+            vec![
+                Diagnostic::error(format!("`{id}` is not a valid lab id"), Some(Loc::file(&dir_file)))
+                    .with_help("a lab folder is named with lower-case letters, digits and hyphens (^[a-z0-9][a-z0-9-]*$), e.g. 2025-11-13"),
+            ],
+        );
+    }
+    if !lab_yaml.is_file() {
+        return (
+            None,
+            vec![Diagnostic::error("a lab folder without lab.yaml", Some(Loc::file(&dir_file))).with_help("add lab.yaml, or move the folder out of content/labs/")],
+        );
+    }
+    let file = match read_source(root, &lab_yaml) {
+        Ok(f) => f,
+        Err(d) => return (None, vec![d]),
+    };
+    let (record, mut diags) = read_lab(&id, &file);
+    let Some(record) = record else {
+        return (None, diags);
+    };
+    let program = record.program.inherit(defaults);
+    check_timetable(&record, &program, &mut diags);
+    let _ = config;
+
+    let mut report = None;
+    let report_path = dir.join("report.md");
+    if report_path.is_file() {
+        match read_source(root, &report_path) {
+            Ok(f) => {
+                let (doc, d) = read_markdown(&f, "the report");
+                diags.extend(d);
+                report = doc.filter(|doc| !doc.front.draft || opts.drafts);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if let Some(doc) = &report
+        && let Some(cover) = &doc.front.cover
+        && !dir.join(cover).is_file()
+    {
+        diags.push(
+            Diagnostic::error(format!("the cover image `{cover}` is not in the lab's folder"), Some(Loc::file(&doc.file)))
+                .with_help("put the image beside report.md and give its file name"),
+        );
+    }
+
+    let mut assets = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel_s = rel.to_string_lossy().replace('\\', "/");
+        if rel_s == "lab.yaml" || rel_s == "report.md" || rel.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
+            continue;
+        }
+        // Symlinks are never followed into the output: they could point
+        // anywhere on the machine.
+        if entry.path_is_symlink() {
+            diags.push(Diagnostic::warning(
+                format!("the symbolic link `{rel_s}` is not published"),
+                Some(Loc::file(&SourceFile::new(root, entry.path(), ""))),
+            ));
+            continue;
+        }
+        if entry.file_type().is_file() {
+            if matches!(rel_s.as_str(), "index.html" | "program/index.html" | "recruit/index.html" | "lab.ics") || rel_s.starts_with("program/") || rel_s.starts_with("recruit/") {
+                diags.push(
+                    Diagnostic::error(format!("the file `{rel_s}` would overwrite a page labsite makes"), Some(Loc::file(&SourceFile::new(root, entry.path(), ""))))
+                        .with_help("rename it"),
+                );
+                continue;
+            }
+            assets.push(Asset {
+                rel: rel_s,
+                path: entry.path().to_path_buf(),
+            });
+        }
+    }
+    if record.status != LabStatus::Held
+        && let Some(doc) = &report
+        && record.status == LabStatus::Planned
+        && !doc.body.trim().is_empty()
+    {
+        diags.push(Diagnostic::warning(
+            "the lab is planned, so its report is not published yet",
+            Some(Loc::file(&doc.file)),
+        ).with_help("set `status: held` in lab.yaml once the lab has taken place"));
+    }
+    (
+        Some(Lab {
+            record,
+            program,
+            report,
+            assets,
+        }),
+        diags,
+    )
+}
+
+/// The program must fit between the lab's start and end.
+fn check_timetable(record: &LabRecord, program: &ProgramSpec, diags: &mut Vec<Diagnostic>) {
+    let total = program.total_minutes() as i64;
+    let span = (record.end - record.start).num_minutes();
+    if total > span && span > 0 {
+        let inherited = record.program.program.is_none();
+        let loc = Loc::yaml(&record.file, "end", false);
+        let mut d = Diagnostic::error(
+            format!(
+                "the program runs {total} minutes but the lab has {span} ({}–{})",
+                record.start.format("%H:%M"),
+                record.end.format("%H:%M")
+            ),
+            Some(loc),
+        )
+        .with_help(format!(
+            "end the lab at {} or later, or shorten the parts",
+            (record.start + chrono::Duration::minutes(total)).format("%H:%M")
+        ));
+        if inherited {
+            d = d.with_note("the program is inherited from content/program.yaml", None);
+        }
+        diags.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("2025-11-13"));
+        assert!(is_valid_id("a"));
+        assert!(!is_valid_id("-a"));
+        assert!(!is_valid_id("Lab1"));
+        assert!(!is_valid_id("lab 1"));
+        assert!(!is_valid_id(""));
+    }
+}

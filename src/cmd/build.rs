@@ -1,0 +1,66 @@
+//! `labsite build`: the site into the output directory, atomically.
+
+use std::path::Path;
+
+use super::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
+use crate::diagnostics::report;
+use crate::pipeline::{BuildError, BuildOptions, Built, build_site};
+
+/// The privacy summary printed after `build` and `check`.
+pub fn privacy_summary(b: &Built) -> String {
+    let s = &b.stats;
+    format!(
+        "privacy: {} quote(s) published, {} redaction(s), {} group(s) suppressed, {} response(s) left out for lack of consent",
+        s.quotes, s.redactions, s.groups_suppressed, s.responses_without_consent
+    )
+}
+
+/// Print the errors of a failed build; returns the exit code.
+pub fn report_failure(e: BuildError) -> i32 {
+    match e {
+        BuildError::Io(msg) => {
+            eprintln!("error: {msg}");
+            EXIT_USAGE
+        }
+        BuildError::Content(mut diags) => {
+            eprint!("{}", report(&mut diags));
+            EXIT_CONTENT
+        }
+    }
+}
+
+pub fn run(root: &Path, out: &Path, opts: &BuildOptions) -> i32 {
+    if let Err(e) = crate::output::check_output_path(out, root) {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
+    let built = match build_site(root, opts) {
+        Ok(b) => b,
+        Err(e) => {
+            let code = report_failure(e);
+            eprintln!("nothing was published; {} is unchanged", out.display());
+            return code;
+        }
+    };
+    if !built.warnings.is_empty() {
+        let mut w = built.warnings.clone();
+        eprint!("{}", report(&mut w));
+    }
+    match crate::output::publish(&built.files, out, root) {
+        Ok(n) => {
+            eprintln!("{}", privacy_summary(&built));
+            eprintln!(
+                "built {} pages ({} files) into {} in {} ms",
+                built.pages,
+                n,
+                out.display(),
+                built.elapsed_ms
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}

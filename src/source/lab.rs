@@ -1,0 +1,612 @@
+//! `labs/<id>/lab.yaml`: the record of one evening, with its participants
+//! (private), its survey, and its recruitment.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde_yaml::Value;
+
+use super::program::{PROGRAM_KEYS, ProgramSpec, read_program_keys};
+use super::yaml::{Ctx, Map, child, describe, parse};
+use crate::diagnostics::{Diagnostic, SourceFile, nearest};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabStatus {
+    Planned,
+    Held,
+    Cancelled,
+}
+
+impl LabStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            LabStatus::Planned => "planned",
+            LabStatus::Held => "held",
+            LabStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Venue {
+    pub online: bool,
+    pub name: String,
+    pub address: String,
+}
+
+/// A participant as recorded: private. Only `industry` and `role` ever
+/// reach the public view, and only through group-size rules.
+#[derive(Clone, Debug)]
+pub struct Participant {
+    pub id: String,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub aliases: Vec<String>,
+    pub email: Option<String>,
+    pub industry: Option<String>,
+    pub role: Option<String>,
+    /// YAML path of this participant, for errors about its terms.
+    pub path: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Consent {
+    /// Left out of everything, counts included.
+    None,
+    /// Counted, never quoted.
+    Aggregate,
+    /// Text answers may be quoted (after redaction).
+    Quote,
+}
+
+#[derive(Clone, Debug)]
+pub enum QuestionKind {
+    Rating { scale: u32 },
+    Choice { multiple: bool, options: Vec<String> },
+    Text,
+}
+
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub kind: QuestionKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum Answer {
+    Rating(u32),
+    Choices(Vec<String>),
+    Text(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Response {
+    pub participant: String,
+    pub consent: Consent,
+    pub answers: BTreeMap<String, Answer>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Survey {
+    pub questions: Vec<Question>,
+    pub responses: Vec<Response>,
+}
+
+#[derive(Clone, Debug)]
+pub struct QuoteRef {
+    pub participant: String,
+    pub question: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Faq {
+    pub q: String,
+    /// Markdown.
+    pub a: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Recruitment {
+    pub capacity: u32,
+    pub taken: u32,
+    /// Local time in the site's zone.
+    pub deadline: NaiveDateTime,
+    pub waitlist: bool,
+    pub fee: String,
+    pub audience: String,
+    pub apply_url: String,
+    pub faq: Vec<Faq>,
+}
+
+/// A lab as recorded in `lab.yaml`, before privacy rules.
+#[derive(Clone, Debug)]
+pub struct LabRecord {
+    pub id: String,
+    pub file: Arc<SourceFile>,
+    pub title: String,
+    pub number: Option<u32>,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub venue: Venue,
+    pub status: LabStatus,
+    pub summary: String,
+    pub program: ProgramSpec,
+    pub participants: Vec<Participant>,
+    pub survey: Option<Survey>,
+    pub highlights: Option<Vec<QuoteRef>>,
+    pub recruitment: Option<Recruitment>,
+}
+
+const LAB_KEYS: [&str; 15] = [
+    "title",
+    "number",
+    "date",
+    "start",
+    "end",
+    "venue",
+    "status",
+    "summary",
+    "concept",
+    "program",
+    "framework",
+    "participants",
+    "survey",
+    "highlights",
+    "recruitment",
+];
+
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+pub fn parse_time(s: &str) -> Option<NaiveTime> {
+    let s = s.trim();
+    if !(4..=5).contains(&s.len()) {
+        return None;
+    }
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+pub fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    for fmt in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// Read one `lab.yaml`. Returns the record when it is usable (even if some
+/// diagnostics were raised, so later checks can still run).
+pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Diagnostic>) {
+    let value = match parse(file) {
+        Ok(v) => v,
+        Err(d) => return (None, vec![d]),
+    };
+    if value.is_null() {
+        return (
+            None,
+            vec![
+                Diagnostic::error("lab.yaml is empty", Some(crate::diagnostics::Loc::file(file)))
+                    .with_help("a lab needs at least `title`, `date`, `start`, `end` and `status`"),
+            ],
+        );
+    }
+    let ctx = Ctx::new(file.clone());
+    let Some(m) = ctx.map(&value, "", "a lab", &LAB_KEYS) else {
+        return (None, ctx.into_diags());
+    };
+    let title = m.req_text("title", "the lab's title, e.g. 対話1on1ラボ 第1回");
+    let number = m.opt_u32("number");
+    let date = m.req_text("date", "the date, e.g. 2025-11-13").and_then(|d| {
+        let parsed = parse_date(&d);
+        if parsed.is_none() {
+            m.error("date", format!("`{d}` is not a date"), Some("expected a real calendar date as YYYY-MM-DD, e.g. 2025-11-13".into()));
+        }
+        parsed
+    });
+    let time = |key: &str| {
+        m.req_text(key, "a local time as HH:MM, e.g. \"18:00\"").and_then(|t| {
+            let parsed = parse_time(&t);
+            if parsed.is_none() {
+                m.error(key, format!("`{t}` is not a time of day"), Some("expected HH:MM between 00:00 and 23:59, e.g. \"18:00\"".into()));
+            }
+            parsed
+        })
+    };
+    let start = time("start");
+    let end = time("end");
+    if let (Some(s), Some(e)) = (start, end)
+        && e <= s
+    {
+        m.error("end", format!("the lab ends ({e}) before it starts ({s})", e = e.format("%H:%M"), s = s.format("%H:%M")), Some("`end` must be after `start` on the same day".into()));
+    }
+    let status = match m.opt_text("status").as_deref() {
+        None => {
+            m.missing("status", "planned, held or cancelled");
+            None
+        }
+        Some("planned") => Some(LabStatus::Planned),
+        Some("held") => Some(LabStatus::Held),
+        Some("cancelled") => Some(LabStatus::Cancelled),
+        Some(other) => {
+            let help = match nearest(other, &["planned", "held", "cancelled"]) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => "expected `planned`, `held` or `cancelled`".into(),
+            };
+            m.error("status", format!("unknown status `{other}`"), Some(help));
+            None
+        }
+    };
+    let venue = read_venue(&m);
+    let summary = m.opt_text("summary").unwrap_or_default();
+    let program = read_program_keys(&m);
+    let participants = m.get("participants").map(|v| read_participants(&ctx, v)).unwrap_or_default();
+    let survey = m.get("survey").and_then(|v| read_survey(&ctx, v, &participants));
+    let highlights = m.get("highlights").map(|v| read_highlights(&ctx, v, &participants, survey.as_ref()));
+    let recruitment = m.get("recruitment").and_then(|v| read_recruitment(&ctx, v, date, start));
+    let diags = ctx.into_diags();
+    let record = match (title, date, start, end, status) {
+        (Some(title), Some(date), Some(start), Some(end), Some(status)) => Some(LabRecord {
+            id: id.to_string(),
+            file: file.clone(),
+            title,
+            number,
+            date,
+            start,
+            end,
+            venue,
+            status,
+            summary,
+            program,
+            participants,
+            survey,
+            highlights,
+            recruitment,
+        }),
+        _ => None,
+    };
+    (record, diags)
+}
+
+fn read_venue(m: &Map) -> Venue {
+    let Some(v) = m.get("venue") else {
+        return Venue {
+            online: true,
+            name: "Zoom".into(),
+            address: String::new(),
+        };
+    };
+    let Some(vm) = m.ctx.map(v, "venue", "the venue", &["online", "name", "address"]) else {
+        return Venue::default();
+    };
+    let venue = Venue {
+        online: vm.opt_bool("online").unwrap_or(true),
+        name: vm.opt_text("name").unwrap_or_default(),
+        address: vm.opt_text("address").unwrap_or_default(),
+    };
+    if !venue.online && venue.address.is_empty() && venue.name.is_empty() {
+        vm.missing("address", "where the lab takes place");
+    }
+    venue
+}
+
+const PARTICIPANT_KEYS: [&str; 7] = ["id", "name", "company", "aliases", "email", "industry", "role"];
+
+fn read_participants(ctx: &Ctx, v: &Value) -> Vec<Participant> {
+    let mut out: Vec<Participant> = Vec::new();
+    let mut seen = HashSet::new();
+    for (path, item) in ctx.seq(v, "participants", "participants") {
+        let Some(p) = ctx.map(item, &path, "a participant", &PARTICIPANT_KEYS) else {
+            continue;
+        };
+        let Some(id) = p.req_text("id", "a short id unique in this lab, e.g. p1") else {
+            continue;
+        };
+        if !seen.insert(id.clone()) {
+            p.error("id", format!("duplicate participant id `{id}`"), Some("each participant of a lab needs its own id".into()));
+            continue;
+        }
+        out.push(Participant {
+            id,
+            name: p.opt_text("name"),
+            company: p.opt_text("company"),
+            aliases: p.text_list("aliases"),
+            email: p.opt_text("email"),
+            industry: p.opt_text("industry").filter(|s| !s.trim().is_empty()),
+            role: p.opt_text("role").filter(|s| !s.trim().is_empty()),
+            path,
+        });
+    }
+    out
+}
+
+fn id_help(word: &str, ids: &[&str], what: &str) -> String {
+    match nearest(word, ids) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None if ids.is_empty() => format!("this lab has no {what}s"),
+        None => format!("expected one of the lab's {what}s: {}", super::yaml::list(ids)),
+    }
+}
+
+fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Survey> {
+    let m = ctx.map(v, "survey", "the survey", &["questions", "responses"])?;
+    let mut questions: Vec<Question> = Vec::new();
+    if let Some(list) = m.get("questions") {
+        for (path, item) in ctx.seq(list, "survey.questions", "questions") {
+            let Some(q) = ctx.map(item, &path, "a question", &["id", "text", "type", "scale", "multiple", "options"]) else {
+                continue;
+            };
+            let id = q.req_text("id", "a short id, e.g. satisfaction");
+            let text = q.req_text("text", "the question as asked");
+            let kind = match q.opt_text("type").as_deref() {
+                None => {
+                    q.missing("type", "rating, choice or text");
+                    None
+                }
+                Some("rating") => {
+                    let scale = q.opt_u32("scale").unwrap_or(5);
+                    if !(2..=10).contains(&scale) {
+                        q.error("scale", format!("a rating scale of {scale}"), Some("expected a scale from 2 to 10, e.g. 5".into()));
+                    }
+                    Some(QuestionKind::Rating { scale })
+                }
+                Some("choice") => {
+                    let options = q.text_list("options");
+                    if options.is_empty() {
+                        q.missing("options", "[the choices offered]");
+                    }
+                    let mut seen = HashSet::new();
+                    for (i, o) in options.iter().enumerate() {
+                        if !seen.insert(o) {
+                            ctx.error(&super::yaml::item(&q.path_of("options"), i), false, format!("duplicate option `{o}`"), None);
+                        }
+                    }
+                    Some(QuestionKind::Choice {
+                        multiple: q.opt_bool("multiple").unwrap_or(false),
+                        options,
+                    })
+                }
+                Some("text") => Some(QuestionKind::Text),
+                Some(other) => {
+                    let help = match nearest(other, &["rating", "choice", "text"]) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => "expected `rating`, `choice` or `text`".into(),
+                    };
+                    q.error("type", format!("unknown question type `{other}`"), Some(help));
+                    None
+                }
+            };
+            if let (Some(id), Some(text), Some(kind)) = (id, text, kind) {
+                if questions.iter().any(|x| x.id == id) {
+                    q.error("id", format!("duplicate question id `{id}`"), None);
+                    continue;
+                }
+                questions.push(Question { id, text, kind });
+            }
+        }
+    }
+    let pids: Vec<&str> = participants.iter().map(|p| p.id.as_str()).collect();
+    let qids: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    let mut responses: Vec<Response> = Vec::new();
+    if let Some(list) = m.get("responses") {
+        for (path, item) in ctx.seq(list, "survey.responses", "responses") {
+            let Some(r) = ctx.map(item, &path, "a response", &["participant", "consent", "answers"]) else {
+                continue;
+            };
+            let Some(participant) = r.req_text("participant", "the id of a participant of this lab") else {
+                continue;
+            };
+            if !pids.contains(&participant.as_str()) {
+                r.error("participant", format!("unknown participant `{participant}`"), Some(id_help(&participant, &pids, "participant")));
+                continue;
+            }
+            if responses.iter().any(|x| x.participant == participant) {
+                r.error("participant", format!("a second response from `{participant}`"), Some("each participant answers once; merge the two responses".into()));
+                continue;
+            }
+            let consent = match r.opt_text("consent").as_deref() {
+                None | Some("none") => Consent::None,
+                Some("aggregate") => Consent::Aggregate,
+                Some("quote") => Consent::Quote,
+                Some(other) => {
+                    let help = match nearest(other, &["none", "aggregate", "quote"]) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => "expected `none`, `aggregate` or `quote`".into(),
+                    };
+                    r.error("consent", format!("unknown consent `{other}`"), Some(help));
+                    Consent::None
+                }
+            };
+            let mut answers = BTreeMap::new();
+            if let Some(av) = r.get("answers") {
+                let apath = r.path_of("answers");
+                if let Some(am) = ctx.map(av, &apath, "the answers", &qids) {
+                    for q in &questions {
+                        if let Some(v) = am.get(&q.id)
+                            && let Some(a) = read_answer(ctx, v, &child(&apath, &q.id), q)
+                        {
+                            answers.insert(q.id.clone(), a);
+                        }
+                    }
+                }
+            }
+            responses.push(Response {
+                participant,
+                consent,
+                answers,
+            });
+        }
+    }
+    Some(Survey { questions, responses })
+}
+
+fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer> {
+    match &q.kind {
+        QuestionKind::Rating { scale } => match v.as_u64() {
+            Some(n) if n >= 1 && n <= u64::from(*scale) => Some(Answer::Rating(n as u32)),
+            _ => {
+                ctx.error(path, false, format!("{} is not a rating for `{}`", describe(v), q.id), Some(format!("expected a whole number from 1 to {scale}")));
+                None
+            }
+        },
+        QuestionKind::Choice { multiple, options } => {
+            let picked: Vec<(String, &Value)> = match v {
+                Value::Sequence(items) => items.iter().enumerate().map(|(i, x)| (super::yaml::item(path, i), x)).collect(),
+                other => vec![(path.to_string(), other)],
+            };
+            if !multiple && picked.len() > 1 {
+                ctx.error(path, false, format!("`{}` takes one choice, found {}", q.id, picked.len()), Some("give a single option, or set `multiple: true` on the question".into()));
+                return None;
+            }
+            let opts: Vec<&str> = options.iter().map(String::as_str).collect();
+            let mut out = Vec::new();
+            for (p, x) in picked {
+                let Some(text) = ctx.text(x, &p) else { continue };
+                if !opts.contains(&text.as_str()) {
+                    let help = match nearest(&text, &opts) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => format!("expected one of {}", super::yaml::list(&opts)),
+                    };
+                    ctx.error(&p, false, format!("`{text}` is not an option of `{}`", q.id), Some(help));
+                    continue;
+                }
+                out.push(text);
+            }
+            Some(Answer::Choices(out))
+        }
+        QuestionKind::Text => ctx.text(v, path).map(Answer::Text),
+    }
+}
+
+fn read_highlights(ctx: &Ctx, v: &Value, participants: &[Participant], survey: Option<&Survey>) -> Vec<QuoteRef> {
+    let Some(m) = ctx.map(v, "highlights", "the highlights", &["quotes"]) else {
+        return Vec::new();
+    };
+    let Some(list) = m.get("quotes") else {
+        return Vec::new();
+    };
+    let pids: Vec<&str> = participants.iter().map(|p| p.id.as_str()).collect();
+    let empty = Survey::default();
+    let survey = survey.unwrap_or(&empty);
+    let text_qids: Vec<&str> = survey
+        .questions
+        .iter()
+        .filter(|q| matches!(q.kind, QuestionKind::Text))
+        .map(|q| q.id.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for (path, item) in ctx.seq(list, "highlights.quotes", "quotes") {
+        let Some(q) = ctx.map(item, &path, "a quote", &["participant", "question"]) else {
+            continue;
+        };
+        let (Some(participant), Some(question)) = (
+            q.req_text("participant", "the id of the participant who wrote it"),
+            q.req_text("question", "the id of a text question"),
+        ) else {
+            continue;
+        };
+        let mut ok = true;
+        if !pids.contains(&participant.as_str()) {
+            q.error("participant", format!("unknown participant `{participant}`"), Some(id_help(&participant, &pids, "participant")));
+            ok = false;
+        }
+        if !text_qids.contains(&question.as_str()) {
+            let all: Vec<&str> = survey.questions.iter().map(|q| q.id.as_str()).collect();
+            let msg = if all.contains(&question.as_str()) {
+                format!("`{question}` is not a text question; only text answers can be quoted")
+            } else {
+                format!("unknown question `{question}`")
+            };
+            q.error("question", msg, Some(id_help(&question, &text_qids, "text question")));
+            ok = false;
+        }
+        if ok {
+            match survey.responses.iter().find(|r| r.participant == participant) {
+                None => q.error("participant", format!("`{participant}` has no survey response to quote"), None),
+                Some(r) if r.consent != Consent::Quote => q.error(
+                    "participant",
+                    format!("`{participant}` did not consent to being quoted"),
+                    Some("only responses with `consent: quote` can be featured; remove this quote".into()),
+                ),
+                Some(r) if !r.answers.contains_key(&question) => {
+                    q.error("question", format!("`{participant}` did not answer `{question}`"), None)
+                }
+                Some(_) => out.push(QuoteRef { participant, question }),
+            }
+        }
+    }
+    out
+}
+
+const RECRUITMENT_KEYS: [&str; 8] = ["capacity", "taken", "deadline", "waitlist", "fee", "audience", "apply_url", "faq"];
+
+fn read_recruitment(ctx: &Ctx, v: &Value, date: Option<NaiveDate>, start: Option<NaiveTime>) -> Option<Recruitment> {
+    let m = ctx.map(v, "recruitment", "the recruitment", &RECRUITMENT_KEYS)?;
+    let capacity = if m.has("capacity") {
+        m.opt_u32("capacity")
+    } else {
+        m.missing("capacity", "the number of seats, e.g. 8");
+        None
+    };
+    if capacity == Some(0) {
+        m.error("capacity", "a capacity of 0 seats", Some("give the number of seats, e.g. 8".into()));
+    }
+    let taken = m.opt_u32("taken").unwrap_or(0);
+    let lab_start = date.zip(start).map(|(d, s)| d.and_time(s));
+    let deadline = match m.opt_text("deadline") {
+        Some(t) => match parse_local_datetime(&t) {
+            Some(d) => Some(d),
+            None => {
+                m.error("deadline", format!("`{t}` is not a local date and time"), Some("expected YYYY-MM-DDTHH:MM in the site's time zone, e.g. 2026-01-15T23:59".into()));
+                None
+            }
+        },
+        None => lab_start,
+    };
+    if let (Some(d), Some(s)) = (deadline, lab_start)
+        && d > s
+    {
+        m.error("deadline", "the deadline is after the lab starts", Some(format!("set it at or before {}", s.format("%Y-%m-%dT%H:%M"))));
+    }
+    let apply_url = m.req_text("apply_url", "the address of the application form");
+    if let Some(u) = &apply_url
+        && !(u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:"))
+    {
+        m.error("apply_url", format!("`{u}` is not a web address"), Some("expected an address starting with https://".into()));
+    }
+    let mut faq = Vec::new();
+    if let Some(list) = m.get("faq") {
+        for (path, item) in ctx.seq(list, "recruitment.faq", "questions and answers") {
+            if let Some(f) = ctx.map(item, &path, "a question and answer", &["q", "a"]) {
+                let (q, a) = (f.req_text("q", "the question"), f.req_text("a", "the answer"));
+                if let (Some(q), Some(a)) = (q, a) {
+                    faq.push(Faq { q, a });
+                }
+            }
+        }
+    }
+    Some(Recruitment {
+        capacity: capacity?,
+        taken,
+        deadline: deadline?,
+        waitlist: m.opt_bool("waitlist").unwrap_or(false),
+        fee: m.opt_text("fee").unwrap_or_default(),
+        audience: m.opt_text("audience").unwrap_or_default(),
+        apply_url: apply_url?,
+        faq,
+    })
+}
+
+/// The program keys a lab may carry, for callers that list lab keys.
+pub fn program_keys() -> &'static [&'static str] {
+    &PROGRAM_KEYS
+}

@@ -1,0 +1,247 @@
+//! The example site, built by the real binary: every page, every link,
+//! the sitemap, byte-identical rebuilds, and atomic publishing.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use common::*;
+
+const BASE: &str = "https://example.com/sub/path/";
+
+fn build_example(out: &Path) -> Run {
+    let r = labsite(&[
+        "build",
+        "--root",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        BASE,
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
+    r
+}
+
+/// Attribute values of `attr="..."` in an HTML document.
+fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&").replace("&#x2F;", "/").replace("&#x27;", "'").replace("&quot;", "\"")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn example_site_builds_every_page_and_every_link_resolves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let r = build_example(&out);
+    assert!(r.stderr.contains("privacy:"), "privacy summary missing: {}", r.stderr);
+    let all = files(&out);
+    for expected in [
+        "index.html",
+        "labs/index.html",
+        "labs/2025-11-13/index.html",
+        "labs/2025-11-13/program/index.html",
+        "labs/2025-11-13/zoom-board.svg",
+        "labs/2026-01-22/program/index.html",
+        "labs/2026-01-22/recruit/index.html",
+        "labs/2026-01-22/lab.ics",
+        "program/index.html",
+        "highlights/index.html",
+        "about/index.html",
+        "privacy/index.html",
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        "feed.xml",
+        "style.css",
+    ] {
+        assert!(all.iter().any(|f| f == expected), "missing {expected} in {all:?}");
+    }
+
+    let base_path = "/sub/path/";
+    let mut checked = 0;
+    for page in all.iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(html.contains("<html lang=\"ja\""), "{page} has no lang");
+        let page_dir = Path::new(page).parent().unwrap_or(Path::new("")).to_path_buf();
+        for raw in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+            let link = unescape(raw);
+            if link.starts_with("http://") || link.starts_with("https://") || link.starts_with("mailto:") || link.is_empty() {
+                assert!(!link.starts_with("https://example.com/") || link.starts_with(BASE), "{page}: absolute link outside base: {link}");
+                continue;
+            }
+            let (path_part, fragment) = match link.split_once('#') {
+                Some((p, f)) => (p.to_string(), Some(f.to_string())),
+                None => (link.clone(), None),
+            };
+            let target = if path_part.is_empty() {
+                page.clone()
+            } else if let Some(rest) = path_part.strip_prefix(base_path) {
+                let rest = percent_decode(rest);
+                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest }
+            } else {
+                assert!(!path_part.starts_with('/'), "{page}: root link not under the base path: {link}");
+                let joined = page_dir.join(percent_decode(&path_part));
+                joined.to_string_lossy().into_owned()
+            };
+            assert!(out.join(&target).is_file(), "{page}: broken link {link} -> {target}");
+            if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
+                let target_html = std::fs::read_to_string(out.join(&target)).unwrap();
+                let frag = percent_decode(&frag);
+                assert!(target_html.contains(&format!("id=\"{frag}\"")), "{page}: missing anchor #{frag} in {target}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+
+    // The sitemap lists every HTML page (but 404) with absolute URLs.
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let locs: HashSet<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap().to_string())
+        .collect();
+    for page in all.iter().filter(|f| f.ends_with(".html") && f.as_str() != "404.html") {
+        let url = format!("{BASE}{}", page.strip_suffix("index.html").unwrap_or(page));
+        assert!(locs.contains(&url), "sitemap lacks {url}");
+    }
+    assert_eq!(locs.len(), all.iter().filter(|f| f.ends_with(".html") && f.as_str() != "404.html").count());
+    assert!(locs.iter().all(|l| l.starts_with(BASE)));
+
+    // The feed and robots.txt use absolute URLs under the base.
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(feed.contains(&format!("<id>{BASE}labs/2025-11-13/</id>")), "{feed}");
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(robots.contains(&format!("Sitemap: {BASE}sitemap.xml")));
+}
+
+#[test]
+fn program_page_has_computed_times_and_the_framework() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_example(&out);
+    let html = std::fs::read_to_string(out.join("labs/2025-11-13/program/index.html")).unwrap();
+    // 18:00 start: オープニング 20 min, 1on1実践 100 min, 振り返り 30 min.
+    for t in ["18:00", "18:20", "20:00", "20:30"] {
+        assert!(html.contains(t), "program page lacks {t}");
+    }
+    for axis in ["成果", "業務・仕組み", "関係・成長", "自分"] {
+        assert!(html.contains(axis), "program page lacks the axis {axis}");
+    }
+    let report = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
+    assert!(report.contains("2025年11月13日(木)"), "report page lacks the Japanese date");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    build_example(&a);
+    build_example(&b);
+    let fa = files(&a);
+    assert_eq!(fa, files(&b));
+    for f in &fa {
+        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs");
+    }
+}
+
+#[test]
+fn a_failing_build_leaves_the_previous_output_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&site("minimal"), tmp.path());
+    let out = tmp.path().join("public");
+    let root = tmp.path().to_str().unwrap();
+    let ok = labsite(&["build", "--root", root, "--now", NOW]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let before: Vec<(String, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap())).collect();
+    assert!(before.len() > 5);
+    // Break the lab and build again.
+    let lab = tmp.path().join("content/labs/2025-11-13/lab.yaml");
+    let text = std::fs::read_to_string(&lab).unwrap();
+    std::fs::write(&lab, text.replace("summary:", "summry:")).unwrap();
+    let bad = labsite(&["build", "--root", root, "--now", NOW]);
+    assert_eq!(bad.code, 1);
+    let after: Vec<(String, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap())).collect();
+    assert_eq!(before, after, "the failed build changed the output");
+    // No staging directories are left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("labsite-")).collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn build_refuses_an_output_it_did_not_make() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&site("minimal"), tmp.path());
+    let out = tmp.path().join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("precious.txt"), "keep me").unwrap();
+    let r = labsite(&["build", "--root", tmp.path().to_str().unwrap(), "--out", out.to_str().unwrap(), "--now", NOW]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not made by labsite"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(out.join("precious.txt")).unwrap(), "keep me");
+    // Nor the site's own folders.
+    for target in ["content", "."] {
+        let r = labsite(&["build", "--root", tmp.path().to_str().unwrap(), "--out", tmp.path().join(target).to_str().unwrap(), "--now", NOW]);
+        assert_eq!(r.code, 2, "{target}: {}", r.stderr);
+    }
+    assert!(tmp.path().join("content/site.yaml").is_file());
+}
+
+#[test]
+fn init_makes_a_site_that_builds_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("newsite");
+    let r = labsite(&["init", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b = labsite(&["build", "--root", dir.to_str().unwrap(), "--now", NOW]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    assert!(dir.join("public/labs/2025-11-13/index.html").is_file());
+    let again = labsite(&["init", dir.to_str().unwrap()]);
+    assert_eq!(again.code, 2);
+}
+
+#[test]
+fn check_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&site("minimal"), tmp.path());
+    let r = labsite(&["check", "--root", tmp.path().to_str().unwrap(), "--now", NOW]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("privacy:"));
+    assert!(!tmp.path().join("public").exists());
+}
