@@ -165,10 +165,12 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
     };
     for lab in &site.labs {
         if let Some(doc) = &lab.report {
-            for link in crate::render::markdown::render(&doc.body, crate::render::markdown::Trust::Author, &urls).escaping_links {
+            let rendered = crate::render::markdown::render(&doc.body, crate::render::markdown::Trust::Author, &urls);
+            // The report page is at labs/<id>/: two folders below the root.
+            for link in rendered.dotted_links.into_iter().filter(|l| crate::render::markdown::climbs_out(l, 2)) {
                 diags.push(
-                    Diagnostic::error(format!("the link `{link}` points outside the lab's folder"), Some(Loc::file(&doc.file)))
-                        .with_help("link to files beside report.md, or to a page with a path starting with `/`"),
+                    Diagnostic::error(format!("the link `{link}` points outside the site"), Some(Loc::file(&doc.file)))
+                        .with_help("link to files beside report.md, or to a page of the site with a path starting with `/`"),
                 );
             }
         }

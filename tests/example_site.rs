@@ -115,8 +115,18 @@ fn example_site_builds_every_page_and_every_link_resolves() {
                 if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest }
             } else {
                 assert!(!path_part.starts_with('/'), "{page}: root link not under the base path: {link}");
-                let joined = page_dir.join(percent_decode(&path_part));
-                joined.to_string_lossy().into_owned()
+                let mut parts: Vec<String> = page_dir.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+                for seg in percent_decode(&path_part).split('/') {
+                    match seg {
+                        ".." => {
+                            assert!(parts.pop().is_some(), "{page}: link climbs out of the site: {link}");
+                        }
+                        "." | "" => {}
+                        s => parts.push(s.to_string()),
+                    }
+                }
+                let joined = parts.join("/");
+                if path_part.ends_with('/') { format!("{joined}/index.html") } else { joined }
             };
             assert!(out.join(&target).is_file(), "{page}: broken link {link} -> {target}");
             if let Some(frag) = fragment.filter(|f| !f.is_empty()) {

@@ -31,8 +31,9 @@ pub struct TocEntry {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// Link and image targets that climb out of the page's folder with `..`.
-    pub escaping_links: Vec<String>,
+    /// Relative link and image targets that use `..` (the caller knows
+    /// where the page is, and checks them with [`climbs_out`]).
+    pub dotted_links: Vec<String>,
 }
 
 fn options() -> Options {
@@ -77,12 +78,13 @@ fn shifted(l: HeadingLevel, by: u8) -> HeadingLevel {
     }
 }
 
-/// Does a relative link climb above its page's folder?
-fn climbs_out(dest: &str) -> bool {
+/// Does a relative link from a page `depth` folders below the site root
+/// climb above the root (`../../etc/passwd`)?
+pub fn climbs_out(dest: &str, depth: i32) -> bool {
     if dest.contains("://") || dest.starts_with('/') || dest.starts_with('#') || dest.starts_with("mailto:") {
         return false;
     }
-    let mut depth: i32 = 0;
+    let mut depth: i32 = depth;
     for seg in dest.split(['?', '#']).next().unwrap_or("").split('/') {
         match seg {
             ".." => depth -= 1,
@@ -152,14 +154,14 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
             }
             Event::End(TagEnd::Heading(level)) => out_events.push(Event::End(TagEnd::Heading(shifted(level, shift)))),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                if climbs_out(&dest_url) {
+                if dest_url.split('/').any(|s| s == "..") && !dest_url.contains("://") {
                     escaping.push(dest_url.to_string());
                 }
                 let dest_url = urls.rewrite_link(&dest_url).map(CowStr::from).unwrap_or(dest_url);
                 out_events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                if climbs_out(&dest_url) {
+                if dest_url.split('/').any(|s| s == "..") && !dest_url.contains("://") {
                     escaping.push(dest_url.to_string());
                 }
                 let dest_url = urls.rewrite_link(&dest_url).map(CowStr::from).unwrap_or(dest_url);
@@ -175,7 +177,7 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
     Rendered {
         html: html_out,
         toc,
-        escaping_links: escaping,
+        dotted_links: escaping,
     }
 }
 
@@ -220,7 +222,8 @@ mod tests {
 
     #[test]
     fn links_that_climb_out_are_reported() {
-        let r = render("[x](../../etc/passwd) [y](img/a.png) [z](a/../b)", Trust::Author, &urls());
-        assert_eq!(r.escaping_links, vec!["../../etc/passwd".to_string()]);
+        let r = render("[x](../../../etc/passwd) [y](img/a.png) [z](../other/)", Trust::Author, &urls());
+        let out: Vec<_> = r.dotted_links.iter().filter(|l| climbs_out(l, 2)).collect();
+        assert_eq!(out, vec!["../../../etc/passwd"]);
     }
 }

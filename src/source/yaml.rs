@@ -72,6 +72,9 @@ enum Frame {
     Map {
         path: String,
         key: Option<(String, (usize, usize, usize))>,
+        /// The parser marks a block mapping where its first value is; the
+        /// mapping is better pointed at by its first key.
+        first: bool,
     },
     Seq {
         path: String,
@@ -100,8 +103,14 @@ impl IndexBuilder {
                 self.nodes.insert(p.clone(), (None, pos));
                 Some(p)
             }
-            Some(Frame::Map { path, key }) => match key.take() {
+            Some(Frame::Map { path, key, first }) => match key.take() {
                 None => {
+                    if *first {
+                        *first = false;
+                        if let Some(entry) = self.nodes.get_mut(path.as_str()) {
+                            entry.1 = pos;
+                        }
+                    }
                     *key = Some((scalar.unwrap_or("?").to_string(), pos));
                     None
                 }
@@ -131,6 +140,7 @@ impl MarkedEventReceiver for IndexBuilder {
                 self.stack.push(Frame::Map {
                     path: path.unwrap_or_default(),
                     key: None,
+                    first: true,
                 });
             }
             Event::SequenceStart(..) => {
