@@ -223,7 +223,7 @@ impl Ctx {
     }
 
     /// Read `value` at `path` as a mapping with the given keys.
-    pub fn map<'a>(&'a self, value: &'a Value, path: &str, what: &str, keys: &[&str]) -> Option<Map<'a>> {
+    pub fn map<'a>(&'a self, value: &'a Value, path: &str, what: &str, keys: &[&'a str]) -> Option<Map<'a>> {
         let Value::Mapping(m) = value else {
             self.error(
                 path,
@@ -234,6 +234,7 @@ impl Ctx {
             return None;
         };
         let mut fields = Vec::with_capacity(m.len());
+        let mut misspelled = Vec::new();
         for (k, v) in m {
             let Some(name) = k.as_str() else {
                 self.error(path, false, format!("a key in {what} is not text"), None);
@@ -241,7 +242,10 @@ impl Ctx {
             };
             if !keys.contains(&name) {
                 let help = match nearest(name, keys) {
-                    Some(n) => format!("did you mean `{n}`?"),
+                    Some(n) => {
+                        misspelled.push(n);
+                        format!("did you mean `{n}`?")
+                    }
                     None => format!("expected one of {}", list(keys)),
                 };
                 self.error(
@@ -259,6 +263,7 @@ impl Ctx {
             path: path.to_string(),
             what: what.to_string(),
             fields,
+            misspelled,
         })
     }
 
@@ -312,6 +317,8 @@ pub struct Map<'a> {
     pub path: String,
     what: String,
     fields: Vec<(&'a str, &'a Value)>,
+    /// Keys suggested for misspelled ones: not reported again as missing.
+    misspelled: Vec<&'a str>,
 }
 
 impl<'a> Map<'a> {
@@ -332,6 +339,9 @@ impl<'a> Map<'a> {
     }
 
     pub fn missing(&self, key: &str, expected: &str) {
+        if self.misspelled.contains(&key) {
+            return;
+        }
         self.ctx.error(
             &self.path,
             true,
