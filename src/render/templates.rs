@@ -162,6 +162,9 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // Tera's default escaper also turns `/` into `&#x2F;`, which is
+        // valid but makes every URL unreadable in the output.
+        tera.set_escape_fn(escape_for_tera);
         if let Err(e) = tera.add_raw_templates(raw) {
             return Err(vec![Diagnostic::error(format!("the theme's templates do not fit together: {}", error_chain(&e)), None)]);
         }
@@ -229,6 +232,10 @@ impl Theme {
                 .with_help("a template may only use the variables listed in docs/theme.md")
         })
     }
+}
+
+fn escape_for_tera(s: &str) -> String {
+    crate::render::escape_html(s)
 }
 
 /// Variables shared by every page.
