@@ -1,1 +1,697 @@
-//! placeholder
+//! The leak gate (SPEC §7.6): the second line of defence. Every rendered
+//! file is scanned for every identity term before anything is published; a
+//! hit fails the build.
+//!
+//! A term can hide from a plain search in ways a reader would never notice,
+//! so each file is scanned in up to three views, all normalized:
+//!
+//! 1. the text as it is;
+//! 2. the text with escapes decoded: HTML/XML character references
+//!    (`&#x30e4;`, `&#12516;`, `&amp;`), JSON and ICS backslash escapes
+//!    (`\u30e4`, `\n`, `\,`), percent-encoded UTF-8 (`%E3%83%A4`), after
+//!    undoing ICS line folding;
+//! 3. view 2 with tags (`<...>`) and comments removed, so `ヤマ<b>ダ</b>` is
+//!    caught.
+
+use std::collections::HashMap;
+use std::collections::HashSet;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::normalize::{MapBuilder, Normalized, normalize, normalize_term};
+use super::terms::{IdentityTerm, term_problem};
+
+pub struct Gate {
+    matcher: Option<AhoCorasick>,
+    /// Per pattern: the indices of the terms with that normalized form.
+    pattern_terms: Vec<Vec<usize>>,
+    /// ASCII characters that occur in some term. An escape that decodes to
+    /// any other ASCII character (`&amp;`, `&quot;` when no term has `&` or
+    /// `"`) cannot complete a term, so the decoded view need not be scanned
+    /// for its sake.
+    ascii_in_terms: [bool; 128],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateHit {
+    /// Index into the terms given to [`Gate::new`].
+    pub term: usize,
+    /// Byte range in the scanned text (of the escaped form, where the term
+    /// was found only after decoding).
+    pub original: Range<usize>,
+}
+
+/// How far a `<` may be from its `>` to count as a tag.
+const MAX_TAG_LEN: usize = 4096;
+
+impl Gate {
+    /// `allow`: terms exempt from the gate (`privacy.allow`), compared after
+    /// normalization. Terms with a [`term_problem`] are not scanned for (an
+    /// empty or one-character term would match everywhere); the caller
+    /// reports them.
+    pub fn new(terms: &[IdentityTerm], allow: &[String]) -> Gate {
+        let allowed: HashSet<String> = allow.iter().map(|a| normalize_term(a)).collect();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut pattern_terms: Vec<Vec<usize>> = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            let norm = term.normalized.as_str();
+            if term_problem(norm).is_some() || allowed.contains(norm) {
+                continue;
+            }
+            let p = *index.entry(norm).or_insert_with(|| {
+                patterns.push(norm);
+                pattern_terms.push(Vec::new());
+                patterns.len() - 1
+            });
+            pattern_terms[p].push(i);
+        }
+        let mut ascii_in_terms = [false; 128];
+        for c in patterns.iter().flat_map(|p| p.bytes()).filter(u8::is_ascii) {
+            ascii_in_terms[c as usize] = true;
+        }
+        let matcher = (!patterns.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .expect("identity terms build an automaton")
+        });
+        Gate {
+            matcher,
+            pattern_terms,
+            ascii_in_terms,
+        }
+    }
+
+    /// Every term that occurs in `text` (HTML, XML, JSON, ICS or plain
+    /// text), once per term, at its first occurrence; ordered by position.
+    pub fn scan(&self, text: &str) -> Vec<GateHit> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        let mut first: Vec<Option<Range<usize>>> = vec![None; self.pattern_terms.len()];
+
+        let plain = normalize(text);
+        find(matcher, &plain, &[], &mut first);
+
+        let unfolded = (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text));
+        let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
+        let decoded = decode(base, |c| self.decoded_char_matters(c));
+        let tagless_source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
+        let stripped = strip_tags(tagless_source);
+
+        // Maps from each view's source back to `text`, innermost first.
+        let mut chain: Vec<&Normalized> = Vec::new();
+        if let Some(u) = &unfolded {
+            chain.push(u);
+        }
+        if let Some((d, matters)) = &decoded {
+            chain.insert(0, d);
+            if *matters {
+                find(matcher, &normalize(&d.text), &chain, &mut first);
+            }
+        }
+        if let Some(s) = &stripped {
+            chain.insert(0, s);
+            find(matcher, &normalize(&s.text), &chain, &mut first);
+        }
+
+        let mut hits: Vec<GateHit> = first
+            .into_iter()
+            .enumerate()
+            .filter_map(|(p, r)| r.map(|r| (p, r)))
+            .flat_map(|(p, r)| {
+                self.pattern_terms[p].iter().map(move |&term| GateHit {
+                    term,
+                    original: r.clone(),
+                })
+            })
+            .collect();
+        hits.sort_by_key(|h| (h.original.start, h.term));
+        hits
+    }
+
+    /// Whether a character produced by decoding an escape could be part of
+    /// a term occurrence that the plain view misses: it occurs in a term,
+    /// or normalization drops it (white space), joining its neighbours.
+    fn decoded_char_matters(&self, c: char) -> bool {
+        !c.is_ascii() || c.is_whitespace() || self.ascii_in_terms[c.to_ascii_lowercase() as usize]
+    }
+}
+
+/// Record, per pattern, the earliest occurrence in `view`, mapped back
+/// through `chain` to the scanned text.
+fn find(
+    matcher: &AhoCorasick,
+    view: &Normalized,
+    chain: &[&Normalized],
+    first: &mut [Option<Range<usize>>],
+) {
+    for m in matcher.find_overlapping_iter(&view.text) {
+        let p = m.pattern().as_usize();
+        let r = view.original_range_through(m.range(), chain);
+        if first[p].as_ref().is_none_or(|old| r.start < old.start) {
+            first[p] = Some(r);
+        }
+    }
+}
+
+/// Undo ICS line folding (CRLF followed by a space or tab), so that escapes
+/// split by a fold can be decoded.
+fn unfold(src: &str) -> Normalized {
+    let b = src.as_bytes();
+    let mut out = MapBuilder::with_capacity(src.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(k) = src[i..].find("\r\n").map(|k| i + k) {
+        if matches!(b.get(k + 2), Some(b' ' | b'\t')) {
+            out.push_linear(&src[copied..k], copied);
+            copied = k + 3;
+            i = k + 3;
+        } else {
+            i = k + 2;
+        }
+    }
+    out.push_linear(&src[copied..], copied);
+    out.finish(src.len())
+}
+
+/// Decode character references, backslash escapes and percent-encoded
+/// UTF-8; `None` when there was nothing to decode. The flag says whether
+/// `matters` held for any decoded character.
+fn decode(src: &str, matters: impl Fn(char) -> bool) -> Option<(Normalized, bool)> {
+    let mut any_matters = false;
+    let b = src.as_bytes();
+    let mut out: Option<MapBuilder> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    let mut bytes = Vec::new();
+    while i < b.len() {
+        let special = match memchr3(b'&', b'\\', b'%', &b[i..]) {
+            Some(k) => i + k,
+            None => break,
+        };
+        i = special;
+        let decoded = match b[i] {
+            b'&' => char_reference(src, i),
+            b'\\' => backslash_escape(src, i),
+            _ => None,
+        };
+        if let Some((c, end)) = decoded {
+            let o = out.get_or_insert_with(|| MapBuilder::with_capacity(src.len()));
+            o.push_linear(&src[copied..i], copied);
+            o.push_mapped_char(c, i..end);
+            any_matters = any_matters || matters(c);
+            copied = end;
+            i = end;
+            continue;
+        }
+        if b[i] == b'%' {
+            bytes.clear();
+            let mut j = i;
+            while j + 2 < b.len() && b[j] == b'%' {
+                match (hex_val(b[j + 1]), hex_val(b[j + 2])) {
+                    (Some(h), Some(l)) => bytes.push((h << 4 | l) as u8),
+                    _ => break,
+                }
+                j += 3;
+            }
+            if !bytes.is_empty() {
+                let o = out.get_or_insert_with(|| MapBuilder::with_capacity(src.len()));
+                o.push_linear(&src[copied..i], copied);
+                let mut offset = 0;
+                for chunk in bytes.utf8_chunks() {
+                    for (k, c) in chunk.valid().char_indices() {
+                        let at = i + 3 * (offset + k);
+                        o.push_mapped_char(c, at..at + 3 * c.len_utf8());
+                        any_matters = any_matters || matters(c);
+                    }
+                    offset += chunk.valid().len();
+                    let bad = chunk.invalid().len();
+                    let at = i + 3 * offset;
+                    o.push_linear(&src[at..at + 3 * bad], at);
+                    offset += bad;
+                }
+                copied = j;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let mut out = out?;
+    out.push_linear(&src[copied..], copied);
+    Some((out.finish(src.len()), any_matters))
+}
+
+fn memchr3(a: u8, b: u8, c: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&x| x == a || x == b || x == c)
+}
+
+fn hex_val(c: u8) -> Option<u32> {
+    (c as char).to_digit(16)
+}
+
+/// `&#x30e4;`, `&#12516;` (the `;` may be missing, as browsers allow) or a
+/// named reference; returns the character and the end of the reference.
+fn char_reference(src: &str, at: usize) -> Option<(char, usize)> {
+    let b = src.as_bytes();
+    let mut i = at + 1;
+    if b.get(i) == Some(&b'#') {
+        i += 1;
+        let radix = if matches!(b.get(i), Some(b'x' | b'X')) {
+            i += 1;
+            16
+        } else {
+            10
+        };
+        let start = i;
+        let mut value: u32 = 0;
+        while let Some(d) = b.get(i).and_then(|&c| (c as char).to_digit(radix)) {
+            value = value.saturating_mul(radix).saturating_add(d);
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        if b.get(i) == Some(&b';') {
+            i += 1;
+        }
+        return char::from_u32(value).filter(|&c| c != '\0').map(|c| (c, i));
+    }
+    let start = i;
+    while i < b.len() && i - start < 32 && b[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    if b.get(i) != Some(&b';') {
+        return None;
+    }
+    let c = match &src[start..i] {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{A0}',
+        "ensp" => '\u{2002}',
+        "emsp" => '\u{2003}',
+        "thinsp" => '\u{2009}',
+        "ideographicspace" => '\u{3000}',
+        "shy" => '\u{AD}',
+        "zwj" => '\u{200D}',
+        "zwnj" => '\u{200C}',
+        "lrm" => '\u{200E}',
+        "rlm" => '\u{200F}',
+        "hyphen" | "dash" => '\u{2010}',
+        "ndash" => '\u{2013}',
+        "mdash" => '\u{2014}',
+        "horbar" => '\u{2015}',
+        "minus" => '\u{2212}',
+        "middot" | "centerdot" => '\u{B7}',
+        "sdot" => '\u{22C5}',
+        _ => return None,
+    };
+    Some((c, i + 1))
+}
+
+/// JSON escapes (`\u30e4`, with surrogate pairs; `\n`, `\"`, `\/` ...) and
+/// ICS text escapes (`\,`, `\;`, `\N`).
+fn backslash_escape(src: &str, at: usize) -> Option<(char, usize)> {
+    let b = src.as_bytes();
+    let c = match *b.get(at + 1)? {
+        b'u' => {
+            let hi = hex4(b, at + 2)?;
+            if (0xD800..0xDC00).contains(&hi) {
+                if b.get(at + 6) == Some(&b'\\') && b.get(at + 7) == Some(&b'u') {
+                    let lo = hex4(b, at + 8)?;
+                    if (0xDC00..0xE000).contains(&lo) {
+                        let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?;
+                        return Some((c, at + 12));
+                    }
+                }
+                return None;
+            }
+            return char::from_u32(hi).map(|c| (c, at + 6));
+        }
+        b'n' | b'N' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'b' => '\u{8}',
+        b'f' => '\u{C}',
+        b'"' => '"',
+        b'\'' => '\'',
+        b'\\' => '\\',
+        b'/' => '/',
+        b',' => ',',
+        b';' => ';',
+        _ => return None,
+    };
+    Some((c, at + 2))
+}
+
+fn hex4(b: &[u8], at: usize) -> Option<u32> {
+    let digits = b.get(at..at + 4)?;
+    digits
+        .iter()
+        .try_fold(0u32, |acc, &c| Some(acc << 4 | hex_val(c)?))
+}
+
+/// Remove tags and comments; `None` when there were none.
+fn strip_tags(src: &str) -> Option<Normalized> {
+    let b = src.as_bytes();
+    let mut out: Option<MapBuilder> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    // Where the next `>` / `-->` is (searched once, reused while ahead).
+    let mut next_gt: Option<Option<usize>> = None;
+    let mut next_comment_end: Option<Option<usize>> = None;
+    while let Some(k) = src[i..].find('<').map(|k| i + k) {
+        let end = match b.get(k + 1) {
+            Some(b'!') if b[k..].starts_with(b"<!--") => {
+                let found = *next_comment_end.get_or_insert_with(|| find_from(src, k + 4, "-->"));
+                let found = match found {
+                    Some(e) if e < k + 4 => {
+                        let again = find_from(src, k + 4, "-->");
+                        next_comment_end = Some(again);
+                        again
+                    }
+                    other => other,
+                };
+                found.map(|e| e + 3)
+            }
+            Some(c) if c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?') => {
+                let found = *next_gt.get_or_insert_with(|| find_from(src, k + 1, ">"));
+                let found = match found {
+                    Some(e) if e < k + 1 => {
+                        let again = find_from(src, k + 1, ">");
+                        next_gt = Some(again);
+                        again
+                    }
+                    other => other,
+                };
+                found.filter(|&e| e - k <= MAX_TAG_LEN).map(|e| e + 1)
+            }
+            _ => None,
+        };
+        match end {
+            Some(end) => {
+                let o = out.get_or_insert_with(|| MapBuilder::with_capacity(src.len()));
+                o.push_linear(&src[copied..k], copied);
+                copied = end;
+                i = end;
+            }
+            None => i = k + 1,
+        }
+    }
+    let mut out = out?;
+    out.push_linear(&src[copied..], copied);
+    Some(out.finish(src.len()))
+}
+
+fn find_from(src: &str, from: usize, needle: &str) -> Option<usize> {
+    src.get(from..)?.find(needle).map(|k| from + k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::privacy::terms::{ParticipantIdentity, TermOwner, deny_terms, participant_terms};
+    use proptest::prelude::*;
+
+    fn terms() -> Vec<IdentityTerm> {
+        let aliases = vec!["ヤマダ".to_string(), "Yamada Works".to_string()];
+        let mut terms = participant_terms(&ParticipantIdentity {
+            lab: "lab-1",
+            id: "p1",
+            name: Some("山田 太郎"),
+            company: Some("株式会社ヤマダ製作所"),
+            aliases: &aliases,
+            email: Some("taro@yamada.example"),
+        });
+        terms.extend(deny_terms(&["競合商事".to_string()]));
+        terms
+    }
+
+    fn found(text: &str) -> Vec<String> {
+        let terms = terms();
+        let gate = Gate::new(&terms, &[]);
+        gate.scan(text)
+            .into_iter()
+            .map(|h| terms[h.term].normalized.clone())
+            .collect()
+    }
+
+    #[test]
+    fn clean_text_has_no_hits() {
+        assert!(found("<p>問いを一つに絞って待つ &amp; 製造業 %20 \\n</p>").is_empty());
+        assert!(found("").is_empty());
+    }
+
+    #[test]
+    fn plain_and_normalized_occurrences() {
+        assert_eq!(found("<p>ヤマダの話</p>"), vec!["ヤマダ"]);
+        assert_eq!(found("ＹＡＭＡＤＡ　Ｗｏｒｋｓ"), vec!["yamadaworks"]);
+        assert_eq!(found("ﾔﾏﾀﾞ"), vec!["ヤマダ"]);
+        assert_eq!(found("<meta content=\"競合 商事\">"), vec!["競合商事"]);
+    }
+
+    #[test]
+    fn overlapping_terms_are_all_reported() {
+        let mut hits = found("株式会社ヤマダ製作所");
+        hits.sort();
+        assert_eq!(hits, vec!["ヤマダ", "ヤマダ製作所", "株式会社ヤマダ製作所"]);
+        let mut hits = found("山田太郎");
+        hits.sort();
+        assert_eq!(hits, vec!["太郎", "山田", "山田太郎"]);
+    }
+
+    #[test]
+    fn hits_are_deduplicated_by_term_and_point_at_the_first() {
+        let text = "a ヤマダ b ヤマダ";
+        let terms = terms();
+        let hits = Gate::new(&terms, &[]).scan(text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&text[hits[0].original.clone()], "ヤマダ");
+        assert_eq!(hits[0].original.start, 2);
+        assert_eq!(
+            terms[hits[0].term].owner,
+            TermOwner::Participant {
+                lab: "lab-1".into(),
+                participant: "p1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn tags_between_characters() {
+        assert_eq!(found("<p>ヤマ<b>ダ</b>です</p>"), vec!["ヤマダ"]);
+        assert_eq!(
+            found("ヤ<!-- x -->マ<span class=\"a\">ダ</span>"),
+            vec!["ヤマダ"]
+        );
+    }
+
+    #[test]
+    fn character_references() {
+        let text = "<p>&#x30e4;マダ</p>";
+        let hits = Gate::new(&terms(), &[]).scan(text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&text[hits[0].original.clone()], "&#x30e4;マダ");
+        assert_eq!(found("&#12516;&#12510;&#12480;"), vec!["ヤマダ"]);
+        assert_eq!(found("&#x30E4&#x30DE&#x30C0"), vec!["ヤマダ"]);
+        assert_eq!(found("<img alt=\"&#x30e4;マダ\">"), vec!["ヤマダ"]);
+        assert_eq!(found("競合&nbsp;商事"), vec!["競合商事"]);
+        assert_eq!(found("競合&#11;商事"), vec!["競合商事"]);
+        assert_eq!(found("ヤマ&lt;b&gt;ダ"), vec!["ヤマダ"]);
+        assert_eq!(
+            found("taro&#64;yamada.example"),
+            vec!["taro@yamada.example"]
+        );
+    }
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(found(r#"{"q":"\u30e4\u30de\u30c0"}"#), vec!["ヤマダ"]);
+        assert_eq!(found(r#"{"q":"ヤマ\nダ"}"#), vec!["ヤマダ"]);
+        assert_eq!(found(r#"{"q":"ヤマ\u003cb\u003eダ"}"#), vec!["ヤマダ"]);
+        // An escaped backslash is not an escape.
+        assert!(found(r#"{"q":"\\u30e4マダ"}"#).is_empty());
+    }
+
+    #[test]
+    fn percent_encoding() {
+        assert_eq!(
+            found("https://x.example/%E3%83%A4%E3%83%9E%E3%83%80"),
+            vec!["ヤマダ"]
+        );
+        assert_eq!(found("?q=%e3%83%a4マ%E3%83%80"), vec!["ヤマダ"]);
+        assert!(found("%E3%83 broken %ZZ %").is_empty());
+    }
+
+    #[test]
+    fn ics_folding_and_escapes() {
+        assert_eq!(found("DESCRIPTION:ヤマ\r\n ダの話"), vec!["ヤマダ"]);
+        assert_eq!(
+            found("URL:https://x/%E3%83%A4%E3%83\r\n %9E%E3%83%80"),
+            vec!["ヤマダ"]
+        );
+        assert_eq!(found("DESCRIPTION:ヤマ\\nダ"), vec!["ヤマダ"]);
+        assert_eq!(
+            found("DESCRIPTION:ヤマ\\Nダ\\, 競合\\;商事"),
+            vec!["ヤマダ"]
+        );
+    }
+
+    #[test]
+    fn allowed_terms_are_not_scanned_for() {
+        let terms = terms();
+        let gate = Gate::new(&terms, &["ＹＡＭＡＤＡ works".to_string()]);
+        assert!(gate.scan("Yamada Works").is_empty());
+        assert_eq!(gate.scan("ヤマダ").len(), 1);
+    }
+
+    #[test]
+    fn duplicate_terms_of_different_owners_are_each_reported() {
+        let mut terms = deny_terms(&["ヤマダ".to_string()]);
+        terms.extend(participant_terms(&ParticipantIdentity {
+            lab: "l",
+            id: "p",
+            name: None,
+            company: Some("ヤマダ"),
+            aliases: &[],
+            email: None,
+        }));
+        let hits = Gate::new(&terms, &[]).scan("ヤマダ");
+        assert_eq!(hits.iter().map(|h| h.term).collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn unusable_terms_are_skipped() {
+        let terms = deny_terms(&["林".to_string(), " ".to_string()]);
+        assert!(Gate::new(&terms, &[]).scan("林 さん").is_empty());
+    }
+
+    #[test]
+    fn gate_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Gate>();
+    }
+
+    #[test]
+    fn unclosed_tags_and_odd_input_do_not_hide_terms() {
+        assert_eq!(found("a < b ヤマダ"), vec!["ヤマダ"]);
+        assert_eq!(found("<a ヤマダ"), vec!["ヤマダ"]);
+        assert_eq!(found("<<<<>>>>&&&&%%%%\\\\\\"), Vec::<String>::new());
+        assert_eq!(found("&#xFFFFFFFFFFFF;&#0;\\uD800ヤマダ"), vec!["ヤマダ"]);
+    }
+
+    #[test]
+    #[ignore = "timing; run with --ignored --nocapture"]
+    fn scan_speed() {
+        let mut terms = Vec::new();
+        for i in 0..200 {
+            let aliases = vec![format!("エイリアス{i}"), format!("Alias Works {i}")];
+            terms.extend(participant_terms(&ParticipantIdentity {
+                lab: "lab",
+                id: &format!("p{i}"),
+                name: Some(&format!("山田 太郎{i}")),
+                company: Some(&format!("株式会社テスト{i}")),
+                aliases: &aliases,
+                email: Some(&format!("p{i}@example.com")),
+            }));
+        }
+        let gate = Gate::new(&terms, &[]);
+        let mut page = String::new();
+        while page.len() < 30_000 {
+            page.push_str("<div class=\"card\">\n  <h2><a href=\"/labs/2025-11/#x\">対話1on1ラボ 第1回</a></h2>\n  <p>製造業と建設業のマネジャー4名が参加 &amp; &quot;問い&quot; &#x27;</p>\n</div>\n");
+        }
+        let n = 500;
+        let started = std::time::Instant::now();
+        for _ in 0..n {
+            assert!(gate.scan(&page).is_empty());
+        }
+        let elapsed = started.elapsed();
+        let mb = (page.len() * n) as f64 / 1e6;
+        println!(
+            "{mb:.1} MB in {elapsed:?}: {:.0} MB/s",
+            mb / elapsed.as_secs_f64()
+        );
+    }
+
+    // ---- property tests ----
+
+    use crate::privacy::redact::tests::{disguise, filler_strategy, term_strategy};
+
+    /// Hide a string further the way output formats could: character
+    /// references, tags between characters, JSON escapes, percent-encoding.
+    fn escape(s: &str, choice: &[u8]) -> String {
+        let mut out = String::new();
+        let mut pick = choice.iter().copied().cycle();
+        for c in s.chars() {
+            let p = pick.next().unwrap_or(0);
+            match p % 8 {
+                1 => out.push_str(&format!("&#x{:x};", c as u32)),
+                2 => out.push_str(&format!("&#{};", c as u32)),
+                3 if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                4 => {
+                    for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                        out.push_str(&format!("%{byte:02X}"));
+                    }
+                }
+                5 => {
+                    out.push(c);
+                    out.push_str(["<b>", "</span>", "<br/>", "<!-- - -->"][(p / 8) as usize % 4]);
+                }
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn every_disguised_term_is_found(
+            terms in prop::collection::vec(term_strategy(), 1..5),
+            pieces in prop::collection::vec(
+                (filler_strategy(), 0usize..5,
+                 prop::collection::vec(any::<u8>(), 1..12),
+                 prop::collection::vec(any::<u8>(), 1..12)),
+                1..6),
+        ) {
+            let identity = deny_terms(&terms);
+            let gate = Gate::new(&identity, &[]);
+            let mut text = String::from("<html><body><p>");
+            let mut inserted = Vec::new();
+            for (filler, which, d, e) in &pieces {
+                let term = &terms[which % terms.len()];
+                text.push_str(filler);
+                text.push_str(&escape(&disguise(term, d), e));
+                inserted.push(normalize_term(term));
+            }
+            text.push_str("</p></body></html>");
+            let hits = gate.scan(&text);
+            for want in &inserted {
+                prop_assert!(
+                    hits.iter().any(|h| &identity[h.term].normalized == want),
+                    "{:?} not found in {:?}", want, text);
+            }
+            for h in &hits {
+                prop_assert!(text.is_char_boundary(h.original.start));
+                prop_assert!(text.is_char_boundary(h.original.end));
+            }
+        }
+
+        #[test]
+        fn scan_never_panics(s in "[\\s\\S]{0,60}|[&#x;%<>!\\-\\\\u0-9a-fA-Fヤマダ\r\n ]{0,60}") {
+            let gate = Gate::new(&terms(), &[]);
+            for h in gate.scan(&s) {
+                prop_assert!(h.original.start <= h.original.end && h.original.end <= s.len());
+                prop_assert!(s.is_char_boundary(h.original.start));
+                prop_assert!(s.is_char_boundary(h.original.end));
+            }
+        }
+    }
+}
