@@ -16,7 +16,9 @@ fn embed(out: &mut String, name: &str, dir: &Path) {
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
@@ -26,8 +28,15 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
         if p.is_dir() {
             collect(root, &p, files);
         } else if p.is_file() {
-            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            files.push((rel, p.canonicalize().unwrap().to_string_lossy().into_owned()));
+            let rel = p
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((
+                rel,
+                p.canonicalize().unwrap().to_string_lossy().into_owned(),
+            ));
         }
     }
 }

@@ -9,7 +9,11 @@ use labsite::public::status::resolve_now;
 use labsite::source::LoadOptions;
 
 #[derive(Parser)]
-#[command(name = "labsite", version, about = "A static site generator for the 1on1 lab")]
+#[command(
+    name = "labsite",
+    version,
+    about = "A static site generator for the 1on1 lab"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,7 +79,10 @@ fn options(site: &SiteArgs, base_url: Option<String>) -> Result<BuildOptions, St
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now = resolve_now(site.now.as_deref(), epoch.as_deref())?;
     Ok(BuildOptions {
-        load: LoadOptions { base_url, drafts: site.drafts },
+        load: LoadOptions {
+            base_url,
+            drafts: site.drafts,
+        },
         now: Some(now),
         live_reload_html: String::new(),
         show_terms: site.show_terms,
@@ -86,13 +93,21 @@ fn main() {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { cmd::EXIT_USAGE } else { cmd::EXIT_OK };
+            let code = if e.use_stderr() {
+                cmd::EXIT_USAGE
+            } else {
+                cmd::EXIT_OK
+            };
             let _ = e.print();
             std::process::exit(code);
         }
     };
     let code = match cli.command {
-        Command::Build { site, out, base_url } => match options(&site, base_url) {
+        Command::Build {
+            site,
+            out,
+            base_url,
+        } => match options(&site, base_url) {
             Ok(opts) => {
                 let out = out.unwrap_or_else(|| site.root.join("public"));
                 cmd::build::run(&site.root, &out, &opts)
@@ -110,7 +125,10 @@ fn main() {
             }
         },
         Command::Init { dir } => cmd::init::run(&dir),
-        Command::New { what: NewCommand::Lab { date }, root } => match cmd::new::new_lab(&root, &date) {
+        Command::New {
+            what: NewCommand::Lab { date },
+            root,
+        } => match cmd::new::new_lab(&root, &date) {
             Ok(path) => {
                 eprintln!("created {}", path.display());
                 cmd::EXIT_OK

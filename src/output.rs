@@ -17,7 +17,12 @@ fn canonical(p: &Path) -> PathBuf {
     match p.canonicalize() {
         Ok(c) => c,
         Err(_) => match (p.parent(), p.file_name()) {
-            (Some(parent), Some(name)) => canonical(if parent.as_os_str().is_empty() { Path::new(".") } else { parent }).join(name),
+            (Some(parent), Some(name)) => canonical(if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            })
+            .join(name),
             _ => p.to_path_buf(),
         },
     }
@@ -27,7 +32,12 @@ fn canonical(p: &Path) -> PathBuf {
 pub fn check_output_path(out: &Path, root: &Path) -> Result<(), String> {
     let out_c = canonical(out);
     let root_c = canonical(root);
-    for protected in [root_c.clone(), root_c.join("content"), root_c.join("themes"), root_c.join("templates")] {
+    for protected in [
+        root_c.clone(),
+        root_c.join("content"),
+        root_c.join("themes"),
+        root_c.join("templates"),
+    ] {
         if protected.starts_with(&out_c) {
             return Err(format!(
                 "refusing to write the site into {}: it would replace {}",
@@ -41,7 +51,9 @@ pub fn check_output_path(out: &Path, root: &Path) -> Result<(), String> {
             return Err(format!("{} exists and is not a directory", out.display()));
         }
         let ours = out.join(MARKER).is_file();
-        let empty = std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !ours && !empty {
             return Err(format!(
                 "refusing to replace {}: it is not empty and was not made by labsite (no {MARKER} file in it)",
@@ -53,7 +65,10 @@ pub fn check_output_path(out: &Path, root: &Path) -> Result<(), String> {
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
@@ -80,8 +95,20 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let a = CString::new(a.as_os_str().as_bytes())?;
     let b = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both paths are valid NUL-terminated strings for the call.
-    let r = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
-    if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -105,17 +132,22 @@ pub fn publish(files: &[OutputFile], out: &Path, root: &Path) -> Result<usize, S
         // the staging path and is removed after.
         if exchange(&staging, out).is_err() {
             let old = sibling(out, &format!("labsite-old-{}", std::process::id()));
-            std::fs::rename(out, &old).map_err(|e| format!("cannot move {} aside: {e}", out.display()))?;
+            std::fs::rename(out, &old)
+                .map_err(|e| format!("cannot move {} aside: {e}", out.display()))?;
             if let Err(e) = std::fs::rename(&staging, out) {
                 let _ = std::fs::rename(&old, out);
-                return Err(format!("cannot move the new site into {}: {e}", out.display()));
+                return Err(format!(
+                    "cannot move the new site into {}: {e}",
+                    out.display()
+                ));
             }
             let _ = std::fs::remove_dir_all(&old);
         } else {
             let _ = std::fs::remove_dir_all(&staging);
         }
     } else {
-        std::fs::rename(&staging, out).map_err(|e| format!("cannot move the new site into {}: {e}", out.display()))?;
+        std::fs::rename(&staging, out)
+            .map_err(|e| format!("cannot move the new site into {}: {e}", out.display()))?;
     }
     Ok(files.len())
 }

@@ -13,7 +13,9 @@ use serde_json::json;
 use crate::diagnostics::{Diagnostic, Loc, SourceFile};
 use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
-use crate::privacy::terms::{IdentityTerm, ParticipantIdentity, TermOwner, deny_terms, participant_terms, term_problem};
+use crate::privacy::terms::{
+    IdentityTerm, ParticipantIdentity, TermOwner, deny_terms, participant_terms, term_problem,
+};
 use crate::public::survey::PrivacyStats;
 use crate::public::{Origin, build_public_site, lab_paths};
 use crate::render::feeds::{self, FeedInfo};
@@ -96,8 +98,11 @@ pub fn collect_terms(site: &Site) -> (Vec<IdentityTerm>, Vec<Diagnostic>) {
     for t in deny_terms(&site.config.privacy.deny) {
         if let Some(problem) = term_problem(&t.normalized) {
             diags.push(
-                Diagnostic::error(format!("a `privacy.deny` term is {problem}"), Some(Loc::yaml(&site.config.file, "privacy.deny", false)))
-                    .with_help("list whole names, not single characters"),
+                Diagnostic::error(
+                    format!("a `privacy.deny` term is {problem}"),
+                    Some(Loc::yaml(&site.config.file, "privacy.deny", false)),
+                )
+                .with_help("list whole names, not single characters"),
             );
         } else {
             terms.push(t);
@@ -106,21 +111,53 @@ pub fn collect_terms(site: &Site) -> (Vec<IdentityTerm>, Vec<Diagnostic>) {
     (terms, diags)
 }
 
-fn common_context(site: &Site, theme: &Theme, urls: &Urls, public_has_program: bool, has_highlights: bool, live_reload_html: &str) -> CommonContext {
+fn common_context(
+    site: &Site,
+    theme: &Theme,
+    urls: &Urls,
+    public_has_program: bool,
+    has_highlights: bool,
+    live_reload_html: &str,
+) -> CommonContext {
     let cfg = &site.config;
-    let words: BTreeMap<String, String> = theme.words.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let words: BTreeMap<String, String> = theme
+        .words
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let w = |k: &str, ja: &str, en: &str| {
-        theme.words.get(k).cloned().unwrap_or_else(|| if cfg.language.code() == "ja" { ja.into() } else { en.into() })
+        theme.words.get(k).cloned().unwrap_or_else(|| {
+            if cfg.language.code() == "ja" {
+                ja.into()
+            } else {
+                en.into()
+            }
+        })
     };
-    let mut nav = vec![(w("nav_home", "ホーム", "Home"), urls.path("index.html")), (w("nav_labs", "ラボ一覧", "Labs"), urls.path("labs/index.html"))];
+    let mut nav = vec![
+        (w("nav_home", "ホーム", "Home"), urls.path("index.html")),
+        (
+            w("nav_labs", "ラボ一覧", "Labs"),
+            urls.path("labs/index.html"),
+        ),
+    ];
     if public_has_program {
-        nav.push((w("nav_program", "プログラム", "Program"), urls.path("program/index.html")));
+        nav.push((
+            w("nav_program", "プログラム", "Program"),
+            urls.path("program/index.html"),
+        ));
     }
     if has_highlights {
-        nav.push((w("nav_highlights", "アンケートから", "Survey"), urls.path("highlights/index.html")));
+        nav.push((
+            w("nav_highlights", "アンケートから", "Survey"),
+            urls.path("highlights/index.html"),
+        ));
     }
     for p in &site.pages {
-        nav.push((p.doc.front.title.clone().unwrap_or_else(|| p.slug.clone()), urls.path(&format!("{}/index.html", p.slug))));
+        nav.push((
+            p.doc.front.title.clone().unwrap_or_else(|| p.slug.clone()),
+            urls.path(&format!("{}/index.html", p.slug)),
+        ));
     }
     CommonContext {
         urls: urls.clone(),
@@ -165,9 +202,17 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
     };
     for lab in &site.labs {
         if let Some(doc) = &lab.report {
-            let rendered = crate::render::markdown::render(&doc.body, crate::render::markdown::Trust::Author, &urls);
+            let rendered = crate::render::markdown::render(
+                &doc.body,
+                crate::render::markdown::Trust::Author,
+                &urls,
+            );
             // The report page is at labs/<id>/: two folders below the root.
-            for link in rendered.dotted_links.into_iter().filter(|l| crate::render::markdown::climbs_out(l, 2)) {
+            for link in rendered
+                .dotted_links
+                .into_iter()
+                .filter(|l| crate::render::markdown::climbs_out(l, 2))
+            {
                 diags.push(
                     Diagnostic::error(format!("the link `{link}` points outside the site"), Some(Loc::file(&doc.file)))
                         .with_help("link to files beside report.md, or to a page of the site with a path starting with `/`"),
@@ -184,7 +229,11 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
         BuildError::Content(
             errs.into_iter()
                 .map(|e| {
-                    let file = site.labs.iter().find(|l| l.record.id == e.lab).map(|l| l.record.file.clone());
+                    let file = site
+                        .labs
+                        .iter()
+                        .find(|l| l.record.id == e.lab)
+                        .map(|l| l.record.file.clone());
                     Diagnostic::error(e.message, file.map(|f| Loc::yaml(&f, "date", false)))
                         .with_help("choose a time that exists in the site's time zone")
                 })
@@ -192,7 +241,14 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
         )
     })?;
 
-    let common = common_context(&site, &theme, &urls, public.has_series_program, public.has_highlights, &opts.live_reload_html);
+    let common = common_context(
+        &site,
+        &theme,
+        &urls,
+        public.has_series_program,
+        public.has_highlights,
+        &opts.live_reload_html,
+    );
     let rendered: Vec<Result<OutputFile, Diagnostic>> = public
         .pages
         .par_iter()
@@ -215,7 +271,10 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
     if !errors.is_empty() {
         // One broken template fails every page: report each template once.
         errors.sort_by(|a, b| a.message.cmp(&b.message));
-        errors.dedup_by(|a, b| a.message.split(" failed to render").next() == b.message.split(" failed to render").next());
+        errors.dedup_by(|a, b| {
+            a.message.split(" failed to render").next()
+                == b.message.split(" failed to render").next()
+        });
         return Err(BuildError::Content(errors));
     }
     let pages = files.len();
@@ -224,7 +283,11 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
     let site_origin = vec![Origin::Site];
     let cfg = &site.config;
     let generator = format!("labsite {}", env!("CARGO_PKG_VERSION"));
-    let author = if cfg.organizer.name.is_empty() { &cfg.title } else { &cfg.organizer.name };
+    let author = if cfg.organizer.name.is_empty() {
+        &cfg.title
+    } else {
+        &cfg.organizer.name
+    };
     let feed = feeds::atom(
         &FeedInfo {
             title: &cfg.title,
@@ -263,15 +326,26 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
     for pl in &public.labs {
         if pl.recruitment.is_some() {
             let (_, _, recruit_p, ics_p) = lab_paths(&pl.id);
-            let host = urls.base_url().split("://").nth(1).and_then(|r| r.split('/').next()).unwrap_or("labsite");
+            let host = urls
+                .base_url()
+                .split("://")
+                .nth(1)
+                .and_then(|r| r.split('/').next())
+                .unwrap_or("labsite");
             let uid = format!("lab-{}@{}", pl.id, host);
             let page_url = urls.absolute(&recruit_p);
             let location = if pl.venue.online {
-                if pl.venue.name.is_empty() { "Online".to_string() } else { format!("{} (online)", pl.venue.name) }
+                if pl.venue.name.is_empty() {
+                    "Online".to_string()
+                } else {
+                    format!("{} (online)", pl.venue.name)
+                }
             } else if pl.venue.address.is_empty() {
                 pl.venue.name.clone()
             } else {
-                format!("{} {}", pl.venue.name, pl.venue.address).trim().to_string()
+                format!("{} {}", pl.venue.name, pl.venue.address)
+                    .trim()
+                    .to_string()
             };
             let description = format!("{}\n{}", pl.summary, page_url).trim().to_string();
             let ics = crate::render::ics::calendar(&crate::render::ics::CalendarEvent {
@@ -313,12 +387,25 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
         return Err(BuildError::Io(io_errors.join("\n")));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let dup = files.windows(2).find(|w| w[0].path == w[1].path).map(|w| w[0].path.clone());
+    let dup = files
+        .windows(2)
+        .find(|w| w[0].path == w[1].path)
+        .map(|w| w[0].path.clone());
     if let Some(path) = dup {
-        return Err(BuildError::Content(vec![Diagnostic::error(format!("two sources write the same output file `{path}`"), None)]));
+        return Err(BuildError::Content(vec![Diagnostic::error(
+            format!("two sources write the same output file `{path}`"),
+            None,
+        )]));
     }
 
-    let gate = Gate::new(&terms, &cfg.privacy.allow.iter().map(|a| a.term.clone()).collect::<Vec<_>>());
+    let gate = Gate::new(
+        &terms,
+        &cfg.privacy
+            .allow
+            .iter()
+            .map(|a| a.term.clone())
+            .collect::<Vec<_>>(),
+    );
     let leaks = run_gate(&gate, &terms, &files, &site, opts.show_terms);
     if !leaks.is_empty() {
         return Err(BuildError::Content(leaks));
@@ -334,7 +421,13 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
 
 /// Scan every output file; each hit becomes an error naming the term's
 /// owner, the output file and the sources that contain the term.
-pub fn run_gate(gate: &Gate, terms: &[IdentityTerm], files: &[OutputFile], site: &Site, show_terms: bool) -> Vec<Diagnostic> {
+pub fn run_gate(
+    gate: &Gate,
+    terms: &[IdentityTerm],
+    files: &[OutputFile],
+    site: &Site,
+    show_terms: bool,
+) -> Vec<Diagnostic> {
     let hits: Vec<(usize, Vec<usize>)> = files
         .par_iter()
         .enumerate()
@@ -343,7 +436,11 @@ pub fn run_gate(gate: &Gate, terms: &[IdentityTerm], files: &[OutputFile], site:
             let mut found: Vec<usize> = gate.scan(&text).into_iter().map(|h| h.term).collect();
             found.sort_unstable();
             found.dedup();
-            if found.is_empty() { None } else { Some((i, found)) }
+            if found.is_empty() {
+                None
+            } else {
+                Some((i, found))
+            }
         })
         .collect();
     let mut diags = Vec::new();
@@ -353,10 +450,16 @@ pub fn run_gate(gate: &Gate, terms: &[IdentityTerm], files: &[OutputFile], site:
         for t in found {
             let term = &terms[t];
             let owner = match &term.owner {
-                TermOwner::Participant { lab, participant } => format!("participant `{participant}` of lab `{lab}`"),
+                TermOwner::Participant { lab, participant } => {
+                    format!("participant `{participant}` of lab `{lab}`")
+                }
                 TermOwner::Deny => "a `privacy.deny` entry".to_string(),
             };
-            let what = if show_terms { format!(" (`{}`)", term.source) } else { String::new() };
+            let what = if show_terms {
+                format!(" (`{}`)", term.source)
+            } else {
+                String::new()
+            };
             let mut d = Diagnostic::error(format!("leak gate: `{}` contains an identity term of {owner}{what}", f.path), None)
                 .with_help("remove the name from the source, or, if it is not identifying, add it to `privacy.allow` in site.yaml with a reason");
             let sources = source_cache
@@ -378,7 +481,8 @@ pub fn run_gate(gate: &Gate, terms: &[IdentityTerm], files: &[OutputFile], site:
 /// Source files that put term `t` into a page: Markdown and YAML of the
 /// page's origins, outside the private parts of `lab.yaml`.
 fn find_sources(gate: &Gate, t: usize, origins: &[Origin], site: &Site) -> Vec<Loc> {
-    let mut candidates: Vec<(std::sync::Arc<SourceFile>, bool)> = vec![(site.config.file.clone(), false)];
+    let mut candidates: Vec<(std::sync::Arc<SourceFile>, bool)> =
+        vec![(site.config.file.clone(), false)];
     for o in origins {
         match o {
             Origin::Site => {
@@ -410,7 +514,11 @@ fn find_sources(gate: &Gate, t: usize, origins: &[Origin], site: &Site) -> Vec<L
         if !seen.insert(file.path.clone()) {
             continue;
         }
-        let private = if is_lab { private_line_ranges(&file) } else { Vec::new() };
+        let private = if is_lab {
+            private_line_ranges(&file)
+        } else {
+            Vec::new()
+        };
         for hit in gate.scan(&file.text) {
             if hit.term != t {
                 continue;
@@ -420,7 +528,12 @@ fn find_sources(gate: &Gate, t: usize, origins: &[Origin], site: &Site) -> Vec<L
             if private.iter().any(|r| r.contains(&line)) {
                 continue;
             }
-            let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let col = before
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
             let len = file.text[hit.original.clone()].chars().count();
             locs.push(Loc::at(&file, line, col, len));
         }

@@ -18,7 +18,13 @@ fn weekday_index(w: Weekday) -> usize {
 pub fn date(d: NaiveDate, lang: Language) -> String {
     let w = weekday_index(d.weekday());
     match lang {
-        Language::Ja => format!("{}年{}月{}日({})", d.year(), d.month(), d.day(), JA_WEEKDAYS[w]),
+        Language::Ja => format!(
+            "{}年{}月{}日({})",
+            d.year(),
+            d.month(),
+            d.day(),
+            JA_WEEKDAYS[w]
+        ),
         Language::En => format!(
             "{}, {} {} {}",
             EN_WEEKDAYS[w],

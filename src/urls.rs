@@ -37,13 +37,17 @@ impl Urls {
     /// Root-relative path of an output path (`labs/x/index.html` ->
     /// `/lab/labs/x/`).
     pub fn path(&self, output_path: &str) -> String {
-        let p = output_path.strip_suffix("index.html").unwrap_or(output_path);
+        let p = output_path
+            .strip_suffix("index.html")
+            .unwrap_or(output_path);
         format!("{}{}", self.base_path, p)
     }
 
     /// Absolute URL of an output path.
     pub fn absolute(&self, output_path: &str) -> String {
-        let p = output_path.strip_suffix("index.html").unwrap_or(output_path);
+        let p = output_path
+            .strip_suffix("index.html")
+            .unwrap_or(output_path);
         format!("{}{}", self.base_url, p)
     }
 

@@ -42,7 +42,10 @@ fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&#x2F;", "/").replace("&#x27;", "'").replace("&quot;", "\"")
+    s.replace("&amp;", "&")
+        .replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
 }
 
 fn percent_decode(s: &str) -> String {
@@ -50,12 +53,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -68,7 +72,11 @@ fn example_site_builds_every_page_and_every_link_resolves() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     let r = build_example(&out);
-    assert!(r.stderr.contains("privacy:"), "privacy summary missing: {}", r.stderr);
+    assert!(
+        r.stderr.contains("privacy:"),
+        "privacy summary missing: {}",
+        r.stderr
+    );
     let all = files(&out);
     for expected in [
         "index.html",
@@ -89,7 +97,10 @@ fn example_site_builds_every_page_and_every_link_resolves() {
         "feed.xml",
         "style.css",
     ] {
-        assert!(all.iter().any(|f| f == expected), "missing {expected} in {all:?}");
+        assert!(
+            all.iter().any(|f| f == expected),
+            "missing {expected} in {all:?}"
+        );
     }
 
     let base_path = "/sub/path/";
@@ -97,11 +108,24 @@ fn example_site_builds_every_page_and_every_link_resolves() {
     for page in all.iter().filter(|f| f.ends_with(".html")) {
         let html = std::fs::read_to_string(out.join(page)).unwrap();
         assert!(html.contains("<html lang=\"ja\""), "{page} has no lang");
-        let page_dir = Path::new(page).parent().unwrap_or(Path::new("")).to_path_buf();
-        for raw in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+        let page_dir = Path::new(page)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        for raw in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
             let link = unescape(raw);
-            if link.starts_with("http://") || link.starts_with("https://") || link.starts_with("mailto:") || link.is_empty() {
-                assert!(!link.starts_with("https://example.com/") || link.starts_with(BASE), "{page}: absolute link outside base: {link}");
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+                || link.is_empty()
+            {
+                assert!(
+                    !link.starts_with("https://example.com/") || link.starts_with(BASE),
+                    "{page}: absolute link outside base: {link}"
+                );
                 continue;
             }
             let (path_part, fragment) = match link.split_once('#') {
@@ -112,27 +136,50 @@ fn example_site_builds_every_page_and_every_link_resolves() {
                 page.clone()
             } else if let Some(rest) = path_part.strip_prefix(base_path) {
                 let rest = percent_decode(rest);
-                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest }
+                if rest.is_empty() || rest.ends_with('/') {
+                    format!("{rest}index.html")
+                } else {
+                    rest
+                }
             } else {
-                assert!(!path_part.starts_with('/'), "{page}: root link not under the base path: {link}");
-                let mut parts: Vec<String> = page_dir.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+                assert!(
+                    !path_part.starts_with('/'),
+                    "{page}: root link not under the base path: {link}"
+                );
+                let mut parts: Vec<String> = page_dir
+                    .iter()
+                    .map(|c| c.to_string_lossy().into_owned())
+                    .collect();
                 for seg in percent_decode(&path_part).split('/') {
                     match seg {
                         ".." => {
-                            assert!(parts.pop().is_some(), "{page}: link climbs out of the site: {link}");
+                            assert!(
+                                parts.pop().is_some(),
+                                "{page}: link climbs out of the site: {link}"
+                            );
                         }
                         "." | "" => {}
                         s => parts.push(s.to_string()),
                     }
                 }
                 let joined = parts.join("/");
-                if path_part.ends_with('/') { format!("{joined}/index.html") } else { joined }
+                if path_part.ends_with('/') {
+                    format!("{joined}/index.html")
+                } else {
+                    joined
+                }
             };
-            assert!(out.join(&target).is_file(), "{page}: broken link {link} -> {target}");
+            assert!(
+                out.join(&target).is_file(),
+                "{page}: broken link {link} -> {target}"
+            );
             if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
                 let target_html = std::fs::read_to_string(out.join(&target)).unwrap();
                 let frag = percent_decode(&frag);
-                assert!(target_html.contains(&format!("id=\"{frag}\"")), "{page}: missing anchor #{frag} in {target}");
+                assert!(
+                    target_html.contains(&format!("id=\"{frag}\"")),
+                    "{page}: missing anchor #{frag} in {target}"
+                );
             }
             checked += 1;
         }
@@ -146,16 +193,27 @@ fn example_site_builds_every_page_and_every_link_resolves() {
         .skip(1)
         .map(|s| s.split("</loc>").next().unwrap().to_string())
         .collect();
-    for page in all.iter().filter(|f| f.ends_with(".html") && f.as_str() != "404.html") {
+    for page in all
+        .iter()
+        .filter(|f| f.ends_with(".html") && f.as_str() != "404.html")
+    {
         let url = format!("{BASE}{}", page.strip_suffix("index.html").unwrap_or(page));
         assert!(locs.contains(&url), "sitemap lacks {url}");
     }
-    assert_eq!(locs.len(), all.iter().filter(|f| f.ends_with(".html") && f.as_str() != "404.html").count());
+    assert_eq!(
+        locs.len(),
+        all.iter()
+            .filter(|f| f.ends_with(".html") && f.as_str() != "404.html")
+            .count()
+    );
     assert!(locs.iter().all(|l| l.starts_with(BASE)));
 
     // The feed and robots.txt use absolute URLs under the base.
     let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
-    assert!(feed.contains(&format!("<id>{BASE}labs/2025-11-13/</id>")), "{feed}");
+    assert!(
+        feed.contains(&format!("<id>{BASE}labs/2025-11-13/</id>")),
+        "{feed}"
+    );
     let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
     assert!(robots.contains(&format!("Sitemap: {BASE}sitemap.xml")));
 }
@@ -174,7 +232,10 @@ fn program_page_has_computed_times_and_the_framework() {
         assert!(html.contains(axis), "program page lacks the axis {axis}");
     }
     let report = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
-    assert!(report.contains("2025年11月13日(木)"), "report page lacks the Japanese date");
+    assert!(
+        report.contains("2025年11月13日(木)"),
+        "report page lacks the Japanese date"
+    );
 }
 
 #[test]
@@ -187,7 +248,11 @@ fn two_builds_are_byte_identical() {
     let fa = files(&a);
     assert_eq!(fa, files(&b));
     for f in &fa {
-        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs");
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs"
+        );
     }
 }
 
@@ -199,7 +264,10 @@ fn a_failing_build_leaves_the_previous_output_untouched() {
     let root = tmp.path().to_str().unwrap();
     let ok = labsite(&["build", "--root", root, "--now", NOW]);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
-    let before: Vec<(String, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap())).collect();
+    let before: Vec<(String, Vec<u8>)> = files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
+        .collect();
     assert!(before.len() > 5);
     // Break the lab and build again.
     let lab = tmp.path().join("content/labs/2025-11-13/lab.yaml");
@@ -207,10 +275,17 @@ fn a_failing_build_leaves_the_previous_output_untouched() {
     std::fs::write(&lab, text.replace("summary:", "summry:")).unwrap();
     let bad = labsite(&["build", "--root", root, "--now", NOW]);
     assert_eq!(bad.code, 1);
-    let after: Vec<(String, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap())).collect();
+    let after: Vec<(String, Vec<u8>)> = files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
+        .collect();
     assert_eq!(before, after, "the failed build changed the output");
     // No staging directories are left beside it.
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("labsite-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("labsite-"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -221,13 +296,32 @@ fn build_refuses_an_output_it_did_not_make() {
     let out = tmp.path().join("mine");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("precious.txt"), "keep me").unwrap();
-    let r = labsite(&["build", "--root", tmp.path().to_str().unwrap(), "--out", out.to_str().unwrap(), "--now", NOW]);
+    let r = labsite(&[
+        "build",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not made by labsite"), "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(out.join("precious.txt")).unwrap(), "keep me");
+    assert_eq!(
+        std::fs::read_to_string(out.join("precious.txt")).unwrap(),
+        "keep me"
+    );
     // Nor the site's own folders.
     for target in ["content", "."] {
-        let r = labsite(&["build", "--root", tmp.path().to_str().unwrap(), "--out", tmp.path().join(target).to_str().unwrap(), "--now", NOW]);
+        let r = labsite(&[
+            "build",
+            "--root",
+            tmp.path().to_str().unwrap(),
+            "--out",
+            tmp.path().join(target).to_str().unwrap(),
+            "--now",
+            NOW,
+        ]);
         assert_eq!(r.code, 2, "{target}: {}", r.stderr);
     }
     assert!(tmp.path().join("content/site.yaml").is_file());
@@ -250,7 +344,13 @@ fn init_makes_a_site_that_builds_and_never_overwrites() {
 fn check_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&site("minimal"), tmp.path());
-    let r = labsite(&["check", "--root", tmp.path().to_str().unwrap(), "--now", NOW]);
+    let r = labsite(&[
+        "check",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("privacy:"));
     assert!(!tmp.path().join("public").exists());

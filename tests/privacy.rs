@@ -8,7 +8,15 @@ use std::path::Path;
 use common::*;
 
 fn build(root: &Path, out: &Path) -> Run {
-    labsite(&["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap(), "--now", NOW])
+    labsite(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        NOW,
+    ])
 }
 
 fn read_all(out: &Path) -> Vec<(String, String)> {
@@ -25,8 +33,31 @@ fn read_all(out: &Path) -> Vec<(String, String)> {
 /// content/labs/2025-11-13/lab.yaml, plus the disguised forms planted in
 /// the survey answers.
 const EXAMPLE_TERMS: &[&str] = &[
-    "佐伯", "直樹", "ミナト精機", "ミナト", "Minato", "MINATO", "ＭＩＮＡＴＯ", "n.saeki@", "北村", "恵美", "東雲重工", "Shinonome", "emi.kitamura",
-    "藤堂", "アサヒナ", "Asahina", "w.todo@", "中間 千尋", "千尋", "汐見組", "シオミ", "Shiomi", "Ｓｈｉｏｍｉ", "c.nakama@", "03-1234-5678",
+    "佐伯",
+    "直樹",
+    "ミナト精機",
+    "ミナト",
+    "Minato",
+    "MINATO",
+    "ＭＩＮＡＴＯ",
+    "n.saeki@",
+    "北村",
+    "恵美",
+    "東雲重工",
+    "Shinonome",
+    "emi.kitamura",
+    "藤堂",
+    "アサヒナ",
+    "Asahina",
+    "w.todo@",
+    "中間 千尋",
+    "千尋",
+    "汐見組",
+    "シオミ",
+    "Shiomi",
+    "Ｓｈｉｏｍｉ",
+    "c.nakama@",
+    "03-1234-5678",
     "notes.example.com",
 ];
 
@@ -52,24 +83,51 @@ fn the_survey_section_follows_consent_redaction_and_attribution() {
     let r = build(&repo(), &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // The privacy summary counts what the rules did.
-    assert!(r.stderr.contains("privacy: 3 quote(s) published"), "{}", r.stderr);
-    assert!(r.stderr.contains("1 response(s) left out for lack of consent"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("privacy: 3 quote(s) published"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("1 response(s) left out for lack of consent"),
+        "{}",
+        r.stderr
+    );
 
     let html = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
     // Quotes: the curated ones, in order, redacted.
-    let a = html.find("課長たちとの1on1では").expect("p2's takeaway is quoted");
-    let b = html.find("来週の定例1on1からさっそく試します").expect("p1's takeaway is quoted");
-    let c = html.rfind("評価面談と1on1の線の引き方。").expect("p1's next theme is quoted");
+    let a = html
+        .find("課長たちとの1on1では")
+        .expect("p2's takeaway is quoted");
+    let b = html
+        .find("来週の定例1on1からさっそく試します")
+        .expect("p1's takeaway is quoted");
+    let c = html
+        .rfind("評価面談と1on1の線の引き方。")
+        .expect("p1's next theme is quoted");
     assert!(a < b && b < c, "quotes out of the curated order");
     assert!(html.contains("〇〇社"), "no company placeholder");
-    assert!(html.contains("[電話番号]") || html.contains("電話番号"), "phone number not replaced");
+    assert!(
+        html.contains("[電話番号]") || html.contains("電話番号"),
+        "phone number not replaced"
+    );
     // Attribution: 製造業 has 3 participants (k = 3); 製造業+課長 only 2.
     assert!(html.contains("製造業"), "quotes are attributed by industry");
-    assert!(!html.contains("製造業・課長"), "an attribution names a group smaller than k");
+    assert!(
+        !html.contains("製造業・課長"),
+        "an attribution names a group smaller than k"
+    );
     // An aggregate-only answer is never quoted; a response without consent
     // is left out of everything.
-    assert!(!html.contains("課長同士で進め方を持ち寄る"), "an aggregate-only answer was quoted");
-    assert!(!html.contains("工期の節目"), "a response without consent was published");
+    assert!(
+        !html.contains("課長同士で進め方を持ち寄る"),
+        "an aggregate-only answer was quoted"
+    );
+    assert!(
+        !html.contains("工期の節目"),
+        "a response without consent was published"
+    );
     // The highlights page repeats the same safe data.
     let hl = std::fs::read_to_string(out.join("highlights/index.html")).unwrap();
     assert!(hl.contains("〇〇社"));
@@ -84,7 +142,10 @@ fn satisfaction_counts_only_consenting_respondents() {
     let html = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
     // p1 = 5, p2 = 4, p3 = 5 consented; p4 (no consent) answered 4. The
     // chart's text equivalent is in its <desc>.
-    assert!(html.contains("5: 2") && html.contains("4: 1"), "rating counts wrong");
+    assert!(
+        html.contains("5: 2") && html.contains("4: 1"),
+        "rating counts wrong"
+    );
 }
 
 fn minimal_copy() -> tempfile::TempDir {
@@ -100,21 +161,29 @@ fn edit(path: &Path, from: &str, to: &str) {
 #[test]
 fn the_gate_catches_disguised_terms_and_publishes_nothing() {
     for disguise in [
-        "ｱｵｷ精機",            // half-width kana
-        "アオキ　精機",       // full-width space inside
-        "&#x30A2;オキ精機",   // an HTML character reference in raw HTML
-        "<b>アオキ</b>精機",  // split by a tag
-        "イシダ建設",         // the company without its legal form
-        "上野次郎",           // the name without its space
+        "ｱｵｷ精機",           // half-width kana
+        "アオキ　精機",      // full-width space inside
+        "&#x30A2;オキ精機",  // an HTML character reference in raw HTML
+        "<b>アオキ</b>精機", // split by a tag
+        "イシダ建設",        // the company without its legal form
+        "上野次郎",          // the name without its space
     ] {
         let tmp = minimal_copy();
         let report = tmp.path().join("content/labs/2025-11-13/report.md");
-        edit(&report, "三部構成で行いました。", &format!("三部構成で行いました。{disguise}の話も出ました。"));
+        edit(
+            &report,
+            "三部構成で行いました。",
+            &format!("三部構成で行いました。{disguise}の話も出ました。"),
+        );
         let out = tmp.path().join("public");
         let r = build(tmp.path(), &out);
         assert_eq!(r.code, 1, "{disguise} passed the gate:\n{}", r.stderr);
         assert!(r.stderr.contains("leak gate"), "{}", r.stderr);
-        assert!(r.stderr.contains("report.md"), "the source is not named: {}", r.stderr);
+        assert!(
+            r.stderr.contains("report.md"),
+            "the source is not named: {}",
+            r.stderr
+        );
         assert!(!out.exists(), "{disguise}: something was published");
     }
 }
@@ -123,11 +192,19 @@ fn the_gate_catches_disguised_terms_and_publishes_nothing() {
 fn an_allowed_term_passes_the_gate() {
     let tmp = minimal_copy();
     let report = tmp.path().join("content/labs/2025-11-13/report.md");
-    edit(&report, "三部構成で行いました。", "三部構成で行いました。石田さんという方の本の話が出ました。");
+    edit(
+        &report,
+        "三部構成で行いました。",
+        "三部構成で行いました。石田さんという方の本の話が出ました。",
+    );
     let out = tmp.path().join("public");
     assert_eq!(build(tmp.path(), &out).code, 1);
     let site_yaml = tmp.path().join("content/site.yaml");
-    edit(&site_yaml, "  min_group_size: 3\n", "  min_group_size: 3\n  allow:\n    - term: 石田\n      reason: an author's name, common\n");
+    edit(
+        &site_yaml,
+        "  min_group_size: 3\n",
+        "  min_group_size: 3\n  allow:\n    - term: 石田\n      reason: an author's name, common\n",
+    );
     let r = build(tmp.path(), &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
@@ -136,9 +213,17 @@ fn an_allowed_term_passes_the_gate() {
 fn a_deny_term_is_redacted_in_quotes_and_gated_elsewhere() {
     let tmp = minimal_copy();
     let lab = tmp.path().join("content/labs/2025-11-13/lab.yaml");
-    edit(&lab, "takeaway: 問いを一つに絞って待つ", "takeaway: 競合商事の話を聞いて問いを一つに絞って待つ");
+    edit(
+        &lab,
+        "takeaway: 問いを一つに絞って待つ",
+        "takeaway: 競合商事の話を聞いて問いを一つに絞って待つ",
+    );
     let site_yaml = tmp.path().join("content/site.yaml");
-    edit(&site_yaml, "  min_group_size: 3\n", "  min_group_size: 3\n  deny: [競合商事]\n");
+    edit(
+        &site_yaml,
+        "  min_group_size: 3\n",
+        "  min_group_size: 3\n  deny: [競合商事]\n",
+    );
     let out = tmp.path().join("public");
     let r = build(tmp.path(), &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -151,11 +236,29 @@ fn a_deny_term_is_redacted_in_quotes_and_gated_elsewhere() {
 fn a_term_too_short_to_gate_is_an_error_in_the_records() {
     let tmp = minimal_copy();
     let lab = tmp.path().join("content/labs/2025-11-13/lab.yaml");
-    edit(&lab, "    company: (株)ウエノ工業\n", "    company: (株)ウエノ工業\n    aliases: [ウ]\n");
-    let r = labsite(&["check", "--root", tmp.path().to_str().unwrap(), "--now", NOW]);
+    edit(
+        &lab,
+        "    company: (株)ウエノ工業\n",
+        "    company: (株)ウエノ工業\n    aliases: [ウ]\n",
+    );
+    let r = labsite(&[
+        "check",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("participant `p3`") && r.stderr.contains("single character"), "{}", r.stderr);
-    assert!(r.stderr.contains("--> content/labs/2025-11-13/lab.yaml:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("participant `p3`") && r.stderr.contains("single character"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--> content/labs/2025-11-13/lab.yaml:"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -168,5 +271,8 @@ fn too_few_consenting_respondents_withholds_the_results() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
     // Two consenting respondents < k = 3: no counts, no chart.
-    assert!(!html.contains("<svg class=\"chart\""), "a chart was shown for 2 respondents");
+    assert!(
+        !html.contains("<svg class=\"chart\""),
+        "a chart was shown for 2 respondents"
+    );
 }

@@ -27,7 +27,8 @@ fn build_at(root: &Path, now: &str) -> (Run, String) {
     let out = root.join("public");
     let r = labsite(&["build", "--root", root.to_str().unwrap(), "--now", now]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let html = std::fs::read_to_string(out.join("labs/2026-01-22/recruit/index.html")).unwrap_or_default();
+    let html =
+        std::fs::read_to_string(out.join("labs/2026-01-22/recruit/index.html")).unwrap_or_default();
     (r, html)
 }
 
@@ -58,7 +59,12 @@ fn status_follows_the_clock_at_its_boundaries() {
         let (_, html) = build_at(root, now);
         assert_eq!(status_class(&html), class, "at {now}");
         assert!(html.contains(label), "at {now}: no {label}");
-        assert_eq!(html.contains("href=\"https://forms.example.org/lab2\""), apply, "at {now}: apply link shown = {}", !apply);
+        assert_eq!(
+            html.contains("href=\"https://forms.example.org/lab2\""),
+            apply,
+            "at {now}: apply link shown = {}",
+            !apply
+        );
         // The home page's call carries the same status.
         let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
         if class != "closed" {
@@ -75,12 +81,18 @@ fn full_waitlist_and_cancelled() {
     let (_, html) = build_at(tmp.path(), "2026-01-01T12:00:00+09:00");
     assert_eq!(status_class(&html), "waitlist");
     assert!(html.contains("キャンセル待ち受付中"));
-    assert!(html.contains("href=\"https://forms.example.org/lab2\""), "waitlist still takes applications");
+    assert!(
+        html.contains("href=\"https://forms.example.org/lab2\""),
+        "waitlist still takes applications"
+    );
     edit(&lab, "waitlist: true", "waitlist: false");
     let (_, html) = build_at(tmp.path(), "2026-01-01T12:00:00+09:00");
     assert_eq!(status_class(&html), "full");
     assert!(html.contains("満席"));
-    assert!(!html.contains("href=\"https://forms.example.org/lab2\""), "a full lab shows the apply link");
+    assert!(
+        !html.contains("href=\"https://forms.example.org/lab2\""),
+        "a full lab shows the apply link"
+    );
     edit(&lab, "status: planned", "status: cancelled");
     let (_, html) = build_at(tmp.path(), "2026-01-01T12:00:00+09:00");
     assert_eq!(status_class(&html), "cancelled");
@@ -93,10 +105,18 @@ fn deadlines_are_local_to_the_site_zone_across_dst() {
     // New York: DST starts 2026-03-08. A deadline the day after, at 09:00
     // local (EDT, UTC-4), is 13:00 UTC, not 14:00.
     let tmp = example_copy();
-    edit(&tmp.path().join("content/site.yaml"), "timezone: Asia/Tokyo", "timezone: America/New_York");
+    edit(
+        &tmp.path().join("content/site.yaml"),
+        "timezone: Asia/Tokyo",
+        "timezone: America/New_York",
+    );
     let lab = tmp.path().join(PLANNED);
     edit(&lab, "date: 2026-01-22", "date: 2026-03-20");
-    edit(&lab, "deadline: 2026-01-15T23:59", "deadline: 2026-03-09T09:00");
+    edit(
+        &lab,
+        "deadline: 2026-01-15T23:59",
+        "deadline: 2026-03-09T09:00",
+    );
     let (_, before) = build_at(tmp.path(), "2026-03-09T12:59:59Z");
     assert_ne!(status_class(&before), "closed");
     let (_, after) = build_at(tmp.path(), "2026-03-09T13:00:01Z");
@@ -104,7 +124,10 @@ fn deadlines_are_local_to_the_site_zone_across_dst() {
 }
 
 fn jsonld(html: &str) -> serde_json::Value {
-    let start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD present") + "<script type=\"application/ld+json\">".len();
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD present")
+        + "<script type=\"application/ld+json\">".len();
     let end = start + html[start..].find("</script>").unwrap();
     serde_json::from_str(&html[start..end]).expect("JSON-LD parses")
 }
@@ -118,9 +141,17 @@ fn the_recruitment_page_carries_event_json_ld_and_social_meta() {
     assert_eq!(ld["startDate"], "2026-01-22T19:00:00+09:00");
     assert_eq!(ld["endDate"], "2026-01-22T21:30:00+09:00");
     assert_eq!(ld["eventStatus"], "https://schema.org/EventScheduled");
-    assert_eq!(ld["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode");
+    assert_eq!(
+        ld["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
     assert_eq!(ld["location"]["@type"], "VirtualLocation");
-    assert!(ld["location"]["url"].as_str().unwrap().ends_with("/labs/2026-01-22/recruit/"));
+    assert!(
+        ld["location"]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/labs/2026-01-22/recruit/")
+    );
     assert_eq!(ld["organizer"]["name"], "対話1on1ラボ事務局");
     assert_eq!(ld["offers"]["price"], "0");
     assert_eq!(ld["offers"]["priceCurrency"], "JPY");
@@ -131,7 +162,13 @@ fn the_recruitment_page_carries_event_json_ld_and_social_meta() {
     assert_eq!(ld["remainingAttendeeCapacity"], 5);
     assert!(ld["name"].as_str().unwrap().contains("第2回"));
     assert!(ld["description"].as_str().is_some_and(|d| !d.is_empty()));
-    for meta in ["property=\"og:title\"", "property=\"og:url\"", "property=\"og:type\"", "name=\"twitter:card\"", "rel=\"canonical\""] {
+    for meta in [
+        "property=\"og:title\"",
+        "property=\"og:url\"",
+        "property=\"og:type\"",
+        "name=\"twitter:card\"",
+        "rel=\"canonical\"",
+    ] {
         assert!(html.contains(meta), "no {meta}");
     }
 }
@@ -141,10 +178,21 @@ fn a_hostile_title_cannot_close_the_json_ld_script() {
     let tmp = example_copy();
     let lab = tmp.path().join(PLANNED);
     let text = std::fs::read_to_string(&lab).unwrap();
-    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
-    edit(&lab, &title_line, "title: \"第2回 </script><script>alert(1)</script>\"");
+    let title_line = text
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .unwrap()
+        .to_string();
+    edit(
+        &lab,
+        &title_line,
+        "title: \"第2回 </script><script>alert(1)</script>\"",
+    );
     let (_, html) = build_at(tmp.path(), "2026-01-01T12:00:00+09:00");
-    assert!(!html.contains("<script>alert(1)"), "the title broke out of its context");
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the title broke out of its context"
+    );
     let ld = jsonld(&html);
     assert_eq!(ld["name"], "第2回 </script><script>alert(1)</script>");
 }
@@ -156,8 +204,16 @@ fn the_calendar_file_parses_folds_at_75_octets_and_is_stable() {
     let lab = tmp.path().join(PLANNED);
     let long = "越境対話で次の一手を見つける、他社のマネジャー同士の1on1ラボ。; 区切り, カンマ \\ バックスラッシュも含む長い説明文です。";
     let text = std::fs::read_to_string(&lab).unwrap();
-    let summary_line = text.lines().find(|l| l.starts_with("summary:")).unwrap().to_string();
-    edit(&lab, &summary_line, &format!("summary: \"{}\"", long.replace('\\', "\\\\")));
+    let summary_line = text
+        .lines()
+        .find(|l| l.starts_with("summary:"))
+        .unwrap()
+        .to_string();
+    edit(
+        &lab,
+        &summary_line,
+        &format!("summary: \"{}\"", long.replace('\\', "\\\\")),
+    );
     let now = "2026-01-01T12:00:00+09:00";
     build_at(tmp.path(), now);
     let ics = std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/lab.ics")).unwrap();
@@ -167,22 +223,48 @@ fn the_calendar_file_parses_folds_at_75_octets_and_is_stable() {
     assert!(!ics.replace("\r\n", "").contains('\n'), "a bare LF");
     let unfolded = unfold(&ics);
     let cal = read_calendar(&unfolded).expect("the .ics parses");
-    let ev = cal.components.iter().find(|c| c.name == "VEVENT").expect("a VEVENT");
-    let prop = |n: &str| ev.properties.iter().find(|p| p.name == n).map(|p| p.val.as_str().to_string());
+    let ev = cal
+        .components
+        .iter()
+        .find(|c| c.name == "VEVENT")
+        .expect("a VEVENT");
+    let prop = |n: &str| {
+        ev.properties
+            .iter()
+            .find(|p| p.name == n)
+            .map(|p| p.val.as_str().to_string())
+    };
     let desc = prop("DESCRIPTION").unwrap();
-    let unescaped = desc.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\");
-    assert!(unescaped.starts_with(long), "DESCRIPTION did not round-trip: {unescaped}");
+    let unescaped = desc
+        .replace("\\n", "\n")
+        .replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\\\", "\\");
+    assert!(
+        unescaped.starts_with(long),
+        "DESCRIPTION did not round-trip: {unescaped}"
+    );
     assert!(prop("UID").unwrap().contains("2026-01-22"));
     assert_eq!(prop("DTSTAMP").unwrap(), "20260101T030000Z");
     // Same input and now: the same bytes; the UID survives a later build.
     build_at(tmp.path(), now);
-    assert_eq!(std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/lab.ics")).unwrap(), ics);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/lab.ics")).unwrap(),
+        ics
+    );
     build_at(tmp.path(), "2026-01-02T12:00:00+09:00");
     let later = std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/lab.ics")).unwrap();
-    let uid = |s: &str| s.lines().find(|l| l.starts_with("UID:")).unwrap().to_string();
+    let uid = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("UID:"))
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(uid(&ics), uid(&later));
     // The page links to it.
-    let html = std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/recruit/index.html")).unwrap();
+    let html =
+        std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/recruit/index.html"))
+            .unwrap();
     assert!(html.contains("lab.ics"));
 }
 
@@ -192,16 +274,23 @@ fn new_lab_then_build_gives_a_recruitment_page() {
     let root = tmp.path().to_str().unwrap();
     let r = labsite(&["new", "lab", "2026-03-12", "--root", root]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let yaml = std::fs::read_to_string(tmp.path().join("content/labs/2026-03-12/lab.yaml")).unwrap();
+    let yaml =
+        std::fs::read_to_string(tmp.path().join("content/labs/2026-03-12/lab.yaml")).unwrap();
     assert!(yaml.contains("status: planned"));
     let (_, _) = build_at(tmp.path(), "2026-02-01T12:00:00+09:00");
     let page = tmp.path().join("public/labs/2026-03-12/recruit/index.html");
     let html = std::fs::read_to_string(&page).expect("a recruitment page for the new lab");
-    assert!(html.contains("2026年3月12日(木)"), "no date on the new page");
+    assert!(
+        html.contains("2026年3月12日(木)"),
+        "no date on the new page"
+    );
     assert!(html.contains("受付中"));
     assert!(tmp.path().join("public/labs/2026-03-12/lab.ics").is_file());
     // Never overwrites.
     let again = labsite(&["new", "lab", "2026-03-12", "--root", root]);
     assert_eq!(again.code, 2);
-    assert_eq!(std::fs::read_to_string(tmp.path().join("content/labs/2026-03-12/lab.yaml")).unwrap(), yaml);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("content/labs/2026-03-12/lab.yaml")).unwrap(),
+        yaml
+    );
 }

@@ -8,7 +8,10 @@ use crate::render::templates::EXAMPLE_SITE;
 pub fn run(dir: &Path) -> i32 {
     let content = dir.join("content");
     if content.exists() {
-        eprintln!("error: {} already exists; init never overwrites a site", content.display());
+        eprintln!(
+            "error: {} already exists; init never overwrites a site",
+            content.display()
+        );
         return EXIT_USAGE;
     }
     for (rel, bytes) in EXAMPLE_SITE {

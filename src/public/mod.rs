@@ -35,10 +35,13 @@ pub struct Words<'a> {
 
 impl Words<'_> {
     pub fn get(&self, key: &str, ja: &str, en: &str) -> String {
-        self.map.get(key).cloned().unwrap_or_else(|| match self.lang {
-            Language::Ja => ja.to_string(),
-            Language::En => en.to_string(),
-        })
+        self.map
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| match self.lang {
+                Language::Ja => ja.to_string(),
+                Language::En => en.to_string(),
+            })
     }
 }
 
@@ -194,16 +197,25 @@ pub fn program_view(spec: &ProgramSpec, start: Option<NaiveTime>, urls: &Urls) -
         if let Some(rounds) = p.rounds {
             // Rounds close the part; the time before them is for
             // introductions and rotation.
-            let lead = p.round_minutes.map(|rm| p.minutes.saturating_sub(rm * rounds));
+            let lead = p
+                .round_minutes
+                .map(|rm| p.minutes.saturating_sub(rm * rounds));
             for n in 1..=rounds {
                 let (rs, re) = match (part_start, p.round_minutes, lead) {
                     (Some(s), Some(rm), Some(lead)) => {
                         let rs = s + chrono::Duration::minutes(i64::from(lead + (n - 1) * rm));
-                        (timefmt::time(rs), timefmt::time(rs + chrono::Duration::minutes(i64::from(rm))))
+                        (
+                            timefmt::time(rs),
+                            timefmt::time(rs + chrono::Duration::minutes(i64::from(rm))),
+                        )
                     }
                     _ => (String::new(), String::new()),
                 };
-                round_list.push(RoundView { number: n, start: rs, end: re });
+                round_list.push(RoundView {
+                    number: n,
+                    start: rs,
+                    end: re,
+                });
             }
         }
         parts.push(PartView {
@@ -211,7 +223,11 @@ pub fn program_view(spec: &ProgramSpec, start: Option<NaiveTime>, urls: &Urls) -
             minutes: p.minutes,
             start: part_start.map(timefmt::time).unwrap_or_default(),
             end: part_end.map(timefmt::time).unwrap_or_default(),
-            description_html: p.description.as_deref().map(|d| markdown::render_data(d, urls)).unwrap_or_default(),
+            description_html: p
+                .description
+                .as_deref()
+                .map(|d| markdown::render_data(d, urls))
+                .unwrap_or_default(),
             rounds: p.rounds,
             round_minutes: p.round_minutes,
             round_list,
@@ -229,7 +245,11 @@ pub fn program_view(spec: &ProgramSpec, start: Option<NaiveTime>, urls: &Urls) -
                 .iter()
                 .map(|a| AxisView {
                     name: a.name.clone(),
-                    description_html: a.description.as_deref().map(|d| markdown::render_data(d, urls)).unwrap_or_default(),
+                    description_html: a
+                        .description
+                        .as_deref()
+                        .map(|d| markdown::render_data(d, urls))
+                        .unwrap_or_default(),
                     prompts: a.prompts.clone(),
                 })
                 .collect(),
@@ -256,7 +276,13 @@ pub fn lab_paths(id: &str) -> (String, String, String, String) {
 
 /// Build the lab's public card; errors are time-zone problems (a local time
 /// that does not exist), reported by the caller.
-fn public_lab(lab: &Lab, site: &Site, urls: &Urls, now: DateTime<Utc>, w: &Words) -> Result<PublicLab, String> {
+fn public_lab(
+    lab: &Lab,
+    site: &Site,
+    urls: &Urls,
+    now: DateTime<Utc>,
+    w: &Words,
+) -> Result<PublicLab, String> {
     let r = &lab.record;
     let cfg = &site.config;
     let tz = cfg.timezone;
@@ -284,7 +310,11 @@ fn public_lab(lab: &Lab, site: &Site, urls: &Urls, now: DateTime<Utc>, w: &Words
                 status,
                 status_label: w.get(&label_key, status.label_ja(), status.label_en()),
                 can_apply: status.can_apply(),
-                apply_url: if status.can_apply() { rec.apply_url.clone() } else { String::new() },
+                apply_url: if status.can_apply() {
+                    rec.apply_url.clone()
+                } else {
+                    String::new()
+                },
                 capacity: rec.capacity,
                 taken: rec.taken,
                 seats_left: rec.capacity.saturating_sub(rec.taken),
@@ -327,12 +357,34 @@ fn public_lab(lab: &Lab, site: &Site, urls: &Urls, now: DateTime<Utc>, w: &Words
         status: r.status.key(),
         status_label: lab_status_label(r.status, w),
         participant_count: r.participants.len(),
-        cover: cover_rel.as_ref().map(|c| urls.path(&format!("labs/{}/{c}", r.id))).unwrap_or_default(),
-        cover_url: cover_rel.as_ref().map(|c| urls.absolute(&format!("labs/{}/{c}", r.id))).unwrap_or_default(),
-        report_path: if has_report { urls.path(&report_p) } else { String::new() },
-        program_path: if lab.program.program.is_some() { urls.path(&program_p) } else { String::new() },
-        recruitment_path: if recruitment.is_some() { urls.path(&recruit_p) } else { String::new() },
-        ics_path: if recruitment.is_some() { urls.path(&ics_p) } else { String::new() },
+        cover: cover_rel
+            .as_ref()
+            .map(|c| urls.path(&format!("labs/{}/{c}", r.id)))
+            .unwrap_or_default(),
+        cover_url: cover_rel
+            .as_ref()
+            .map(|c| urls.absolute(&format!("labs/{}/{c}", r.id)))
+            .unwrap_or_default(),
+        report_path: if has_report {
+            urls.path(&report_p)
+        } else {
+            String::new()
+        },
+        program_path: if lab.program.program.is_some() {
+            urls.path(&program_p)
+        } else {
+            String::new()
+        },
+        recruitment_path: if recruitment.is_some() {
+            urls.path(&recruit_p)
+        } else {
+            String::new()
+        },
+        ics_path: if recruitment.is_some() {
+            urls.path(&ics_p)
+        } else {
+            String::new()
+        },
         recruitment,
         start_utc,
         end_utc,
@@ -346,7 +398,13 @@ pub struct ViewError {
     pub message: String,
 }
 
-pub fn build_public_site(site: &Site, urls: &Urls, now: DateTime<Utc>, redactor: &Redactor, words: &HashMap<String, String>) -> Result<PublicSite, Vec<ViewError>> {
+pub fn build_public_site(
+    site: &Site,
+    urls: &Urls,
+    now: DateTime<Utc>,
+    redactor: &Redactor,
+    words: &HashMap<String, String>,
+) -> Result<PublicSite, Vec<ViewError>> {
     let w = Words {
         map: words,
         lang: site.config.language,
@@ -376,7 +434,10 @@ pub fn build_public_site(site: &Site, urls: &Urls, now: DateTime<Utc>, redactor:
         .cloned();
     let next_json = next_lab.as_ref().map(lab_json).unwrap_or(Value::Null);
     let upcoming: Vec<Value> = {
-        let mut v: Vec<&PublicLab> = labs.iter().filter(|l| l.status == "planned" && l.start_utc > now).collect();
+        let mut v: Vec<&PublicLab> = labs
+            .iter()
+            .filter(|l| l.status == "planned" && l.start_utc > now)
+            .collect();
         v.sort_by_key(|l| (l.start_utc, l.id.clone()));
         v.into_iter().map(lab_json).collect()
     };
@@ -401,8 +462,15 @@ pub fn build_public_site(site: &Site, urls: &Urls, now: DateTime<Utc>, redactor:
         {
             let rendered = markdown::render(&doc.body, Trust::Author, urls);
             let title = doc.front.title.clone().unwrap_or_else(|| pl.title.clone());
-            let description = doc.front.description.clone().unwrap_or_else(|| pl.summary.clone());
-            let survey_json = survey.as_ref().map(|s| serde_json::to_value(s).unwrap_or(Value::Null)).unwrap_or(Value::Null);
+            let description = doc
+                .front
+                .description
+                .clone()
+                .unwrap_or_else(|| pl.summary.clone());
+            let survey_json = survey
+                .as_ref()
+                .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
+                .unwrap_or(Value::Null);
             if let Some(sv) = survey.as_ref().filter(|s| !s.withheld) {
                 highlights.push(json!({"lab": lab_json(pl), "survey": sv}));
             }
@@ -442,7 +510,11 @@ pub fn build_public_site(site: &Site, urls: &Urls, now: DateTime<Utc>, redactor:
         if let Some(rec) = &pl.recruitment {
             let jsonld = crate::render::jsonld::event_jsonld(&crate::render::jsonld::EventData {
                 name: &pl.title,
-                description: if pl.summary.is_empty() { &program.concept } else { &pl.summary },
+                description: if pl.summary.is_empty() {
+                    &program.concept
+                } else {
+                    &pl.summary
+                },
                 start: pl.start_utc,
                 end: pl.end_utc,
                 tz: site.config.timezone,
@@ -451,9 +523,17 @@ pub fn build_public_site(site: &Site, urls: &Urls, now: DateTime<Utc>, redactor:
                 venue_name: &pl.venue.name,
                 venue_address: &pl.venue.address,
                 page_url: &urls.absolute(&recruit_p),
-                image: if pl.cover_url.is_empty() { None } else { Some(&pl.cover_url) },
+                image: if pl.cover_url.is_empty() {
+                    None
+                } else {
+                    Some(&pl.cover_url)
+                },
                 organizer_name: &site.config.organizer.name,
-                organizer_url: if site.config.organizer.url.is_empty() { urls.base_url() } else { &site.config.organizer.url },
+                organizer_url: if site.config.organizer.url.is_empty() {
+                    urls.base_url()
+                } else {
+                    &site.config.organizer.url
+                },
                 price: &rec.fee,
                 currency: "JPY",
                 availability: rec.status.schema_availability(),
@@ -477,10 +557,21 @@ pub fn build_public_site(site: &Site, urls: &Urls, now: DateTime<Utc>, redactor:
         }
     }
 
-    let reports_json: Vec<Value> = labs.iter().filter(|l| !l.report_path.is_empty()).map(lab_json).collect();
+    let reports_json: Vec<Value> = labs
+        .iter()
+        .filter(|l| !l.report_path.is_empty())
+        .map(lab_json)
+        .collect();
     let all_labs: Vec<Value> = labs.iter().map(lab_json).collect();
-    let series = site.series.as_ref().filter(|s| s.program.is_some() || s.framework.is_some());
-    let concept = site.series.as_ref().and_then(|s| s.concept.clone()).unwrap_or_default();
+    let series = site
+        .series
+        .as_ref()
+        .filter(|s| s.program.is_some() || s.framework.is_some());
+    let concept = site
+        .series
+        .as_ref()
+        .and_then(|s| s.concept.clone())
+        .unwrap_or_default();
     pages.push(PageSpec {
         path: "index.html".into(),
         template: "home.html",
@@ -527,7 +618,11 @@ pub fn build_public_site(site: &Site, urls: &Urls, now: DateTime<Utc>, redactor:
             description: site.config.description.clone(),
             og_type: "website",
             image: String::new(),
-            origins: site.labs.iter().map(|l| Origin::Lab(l.record.id.clone())).collect(),
+            origins: site
+                .labs
+                .iter()
+                .map(|l| Origin::Lab(l.record.id.clone()))
+                .collect(),
             context: json!({"labs": highlights}),
         });
     }

@@ -78,7 +78,7 @@ pub struct SurveyWords<'a> {
 }
 
 fn percent(n: usize, of: usize) -> u32 {
-    if of == 0 { 0 } else { ((n * 100 + of / 2) / of) as u32 }
+    (n * 100 + of / 2).checked_div(of).unwrap_or(0) as u32
 }
 
 /// Groups of a breakdown that may be shown: each has at least `k` members,
@@ -86,7 +86,11 @@ fn percent(n: usize, of: usize) -> u32 {
 /// least `k`, so a hidden group cannot be worked out by subtraction. Groups
 /// are dropped smallest first until that holds. Returns the shown groups
 /// (in the given order) and how many were suppressed.
-pub fn suppress<T: Clone>(groups: &[(String, usize, T)], total: usize, k: usize) -> (Vec<(String, usize, T)>, usize) {
+pub fn suppress<T: Clone>(
+    groups: &[(String, usize, T)],
+    total: usize,
+    k: usize,
+) -> (Vec<(String, usize, T)>, usize) {
     let mut shown: Vec<(String, usize, T)> = groups.iter().filter(|g| g.1 >= k).cloned().collect();
     loop {
         let hidden = total - shown.iter().map(|g| g.1).sum::<usize>();
@@ -128,7 +132,13 @@ pub fn attribution(p: &Participant, all: &[Participant], k: usize, joiner: &str)
     String::new()
 }
 
-pub fn public_survey(lab: &LabRecord, k: usize, redactor: &Redactor, words: &SurveyWords, joiner: &str) -> (Option<PublicSurvey>, PrivacyStats) {
+pub fn public_survey(
+    lab: &LabRecord,
+    k: usize,
+    redactor: &Redactor,
+    words: &SurveyWords,
+    joiner: &str,
+) -> (Option<PublicSurvey>, PrivacyStats) {
     let mut stats = PrivacyStats::default();
     let Some(survey) = &lab.survey else {
         return (None, stats);
@@ -163,7 +173,10 @@ pub fn public_survey(lab: &LabRecord, k: usize, redactor: &Redactor, words: &Sur
                     if shown {
                         let mut sum = 0u32;
                         for v in 1..=*scale {
-                            let c = answers.iter().filter(|(_, a)| matches!(a, Answer::Rating(x) if *x == v)).count();
+                            let c = answers
+                                .iter()
+                                .filter(|(_, a)| matches!(a, Answer::Rating(x) if *x == v))
+                                .count();
                             rows.push(Row {
                                 label: v.to_string(),
                                 count: c,
@@ -180,13 +193,16 @@ pub fn public_survey(lab: &LabRecord, k: usize, redactor: &Redactor, words: &Sur
                         // overall mean cannot reveal a hidden group.
                         let mut groups: BTreeMap<String, (usize, u32)> = BTreeMap::new();
                         for (pid, a) in &answers {
-                            if let (Some(ind), Answer::Rating(x)) = (participant(pid).and_then(|p| p.industry.clone()), a) {
+                            if let (Some(ind), Answer::Rating(x)) =
+                                (participant(pid).and_then(|p| p.industry.clone()), a)
+                            {
                                 let g = groups.entry(ind).or_default();
                                 g.0 += 1;
                                 g.1 += x;
                             }
                         }
-                        let groups: Vec<(String, usize, u32)> = groups.into_iter().map(|(l, (n, s))| (l, n, s)).collect();
+                        let groups: Vec<(String, usize, u32)> =
+                            groups.into_iter().map(|(l, (n, s))| (l, n, s)).collect();
                         let (shown_groups, suppressed) = suppress(&groups, answered, k);
                         stats.groups_suppressed += suppressed;
                         // A breakdown into one group equal to the whole says
@@ -207,7 +223,10 @@ pub fn public_survey(lab: &LabRecord, k: usize, redactor: &Redactor, words: &Sur
                 QuestionKind::Choice { options, .. } => {
                     if shown {
                         for o in options {
-                            let c = answers.iter().filter(|(_, a)| matches!(a, Answer::Choices(cs) if cs.contains(o))).count();
+                            let c = answers
+                                .iter()
+                                .filter(|(_, a)| matches!(a, Answer::Choices(cs) if cs.contains(o)))
+                                .count();
                             rows.push(Row {
                                 label: o.clone(),
                                 count: c,
@@ -243,7 +262,10 @@ pub fn public_survey(lab: &LabRecord, k: usize, redactor: &Redactor, words: &Sur
 
     // Quotes: the curated list, else every quotable text answer.
     let quotable: Vec<(String, String)> = match &lab.highlights {
-        Some(list) => list.iter().map(|q| (q.participant.clone(), q.question.clone())).collect(),
+        Some(list) => list
+            .iter()
+            .map(|q| (q.participant.clone(), q.question.clone()))
+            .collect(),
         None => consenting
             .iter()
             .filter(|r| r.consent == Consent::Quote)
@@ -251,7 +273,9 @@ pub fn public_survey(lab: &LabRecord, k: usize, redactor: &Redactor, words: &Sur
                 survey
                     .questions
                     .iter()
-                    .filter(|q| matches!(q.kind, QuestionKind::Text) && r.answers.contains_key(&q.id))
+                    .filter(|q| {
+                        matches!(q.kind, QuestionKind::Text) && r.answers.contains_key(&q.id)
+                    })
                     .map(|q| (r.participant.clone(), q.id.clone()))
                     .collect::<Vec<_>>()
             })
@@ -259,10 +283,17 @@ pub fn public_survey(lab: &LabRecord, k: usize, redactor: &Redactor, words: &Sur
     };
     let mut quotes = Vec::new();
     for (pid, qid) in quotable {
-        let Some(r) = consenting.iter().find(|r| r.participant == pid && r.consent == Consent::Quote) else {
+        let Some(r) = consenting
+            .iter()
+            .find(|r| r.participant == pid && r.consent == Consent::Quote)
+        else {
             continue;
         };
-        let (Some(Answer::Text(text)), Some(q), Some(p)) = (r.answers.get(&qid), survey.questions.iter().find(|q| q.id == qid), participant(&pid)) else {
+        let (Some(Answer::Text(text)), Some(q), Some(p)) = (
+            r.answers.get(&qid),
+            survey.questions.iter().find(|q| q.id == qid),
+            participant(&pid),
+        ) else {
             continue;
         };
         let text = text.trim();
@@ -355,7 +386,12 @@ mod tests {
 
     #[test]
     fn attribution_is_most_specific_group_of_k() {
-        let all = vec![p("a", "製造業", "課長"), p("b", "製造業", "部長"), p("c", "製造業", "課長"), p("d", "建設業", "課長")];
+        let all = vec![
+            p("a", "製造業", "課長"),
+            p("b", "製造業", "部長"),
+            p("c", "製造業", "課長"),
+            p("d", "建設業", "課長"),
+        ];
         assert_eq!(attribution(&all[0], &all, 3, "・"), "製造業");
         assert_eq!(attribution(&all[3], &all, 3, "・"), "課長");
         assert_eq!(attribution(&all[1], &all, 3, "・"), "製造業");
@@ -365,7 +401,11 @@ mod tests {
 
     #[test]
     fn complementary_suppression() {
-        let g = |v: &[(&str, usize)]| v.iter().map(|(l, n)| (l.to_string(), *n, ())).collect::<Vec<_>>();
+        let g = |v: &[(&str, usize)]| {
+            v.iter()
+                .map(|(l, n)| (l.to_string(), *n, ()))
+                .collect::<Vec<_>>()
+        };
         // 3 + 1: showing the 3 reveals the 1 by subtraction.
         let (shown, sup) = suppress(&g(&[("A", 3), ("B", 1)]), 4, 3);
         assert!(shown.is_empty());

@@ -17,7 +17,10 @@ pub fn bar_chart(title: &str, rows: &[Row], rating: bool) -> String {
     let height = rows.len() * (bar_h + gap) + gap;
     let max = rows.iter().map(|r| r.count).max().unwrap_or(0).max(1);
     let mut svg = String::new();
-    let desc: Vec<String> = rows.iter().map(|r| format!("{}: {}", r.label, r.count)).collect();
+    let desc: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.count))
+        .collect();
     let _ = write!(
         svg,
         "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 {chart_w} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\" xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title><desc>{}</desc>",
@@ -26,14 +29,18 @@ pub fn bar_chart(title: &str, rows: &[Row], rating: bool) -> String {
     );
     for (i, r) in rows.iter().enumerate() {
         let y = gap + i * (bar_h + gap);
-        let w = if r.count == 0 { 2 } else { (r.count * bars_w).div_ceil(max) };
-        let label = if rating { format!("{}", r.label) } else { r.label.clone() };
+        let w = if r.count == 0 {
+            2
+        } else {
+            (r.count * bars_w).div_ceil(max)
+        };
+        let label = &r.label;
         let _ = write!(
             svg,
             "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" class=\"chart-label\">{label}</text><rect x=\"{bx}\" y=\"{y}\" width=\"{w}\" height=\"{bar_h}\" rx=\"3\" class=\"chart-bar\"/><text x=\"{vx}\" y=\"{ty}\" class=\"chart-value\">{count}</text>",
             lx = label_w - 8,
             ty = y + bar_h / 2 + 5,
-            label = esc(&label),
+            label = esc(label),
             bx = label_w,
             vx = label_w + w + 8,
             count = r.count,
@@ -49,7 +56,11 @@ mod tests {
 
     #[test]
     fn chart_escapes_labels_and_has_title() {
-        let rows = vec![Row { label: "<b>".into(), count: 2, percent: 100 }];
+        let rows = vec![Row {
+            label: "<b>".into(),
+            count: 2,
+            percent: 100,
+        }];
         let svg = bar_chart("満足度 & more", &rows, false);
         assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""));
         assert!(svg.contains("<title>満足度 &amp; more</title>"));

@@ -55,8 +55,13 @@ pub fn atom(info: &FeedInfo, reports: &[(PublicLab, String)], urls: &Urls) -> St
 
 /// Every HTML page but the 404 page, with absolute URLs.
 pub fn sitemap(html_paths: &[String], urls: &Urls) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut paths: Vec<&String> = html_paths.iter().filter(|p| p.as_str() != "404.html").collect();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut paths: Vec<&String> = html_paths
+        .iter()
+        .filter(|p| p.as_str() != "404.html")
+        .collect();
     paths.sort();
     for p in paths {
         let _ = writeln!(out, "  <url><loc>{}</loc></url>", esc(&urls.absolute(p)));
@@ -66,5 +71,8 @@ pub fn sitemap(html_paths: &[String], urls: &Urls) -> String {
 }
 
 pub fn robots(urls: &Urls) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        urls.absolute("sitemap.xml")
+    )
 }

@@ -60,7 +60,11 @@ pub fn slug(text: &str) -> String {
             dash = true;
         }
     }
-    if out.is_empty() { "section".into() } else { out }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -81,7 +85,11 @@ fn shifted(l: HeadingLevel, by: u8) -> HeadingLevel {
 /// Does a relative link from a page `depth` folders below the site root
 /// climb above the root (`../../etc/passwd`)?
 pub fn climbs_out(dest: &str, depth: i32) -> bool {
-    if dest.contains("://") || dest.starts_with('/') || dest.starts_with('#') || dest.starts_with("mailto:") {
+    if dest.contains("://")
+        || dest.starts_with('/')
+        || dest.starts_with('#')
+        || dest.starts_with("mailto:")
+    {
         return false;
     }
     let mut depth: i32 = depth;
@@ -120,7 +128,12 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
     while i < events.len() {
         let ev = events[i].clone();
         match ev {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 // Collect the heading's text to make its anchor.
                 let mut text = String::new();
                 let mut j = i + 1;
@@ -132,7 +145,10 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
                     }
                     j += 1;
                 }
-                let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slug(&text));
+                let base = id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| slug(&text));
                 let mut anchor = base.clone();
                 let mut n = 1;
                 while !used.insert(anchor.clone()) {
@@ -152,22 +168,52 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
                     attrs,
                 }));
             }
-            Event::End(TagEnd::Heading(level)) => out_events.push(Event::End(TagEnd::Heading(shifted(level, shift)))),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::End(TagEnd::Heading(level)) => {
+                out_events.push(Event::End(TagEnd::Heading(shifted(level, shift))))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 if dest_url.split('/').any(|s| s == "..") && !dest_url.contains("://") {
                     escaping.push(dest_url.to_string());
                 }
-                let dest_url = urls.rewrite_link(&dest_url).map(CowStr::from).unwrap_or(dest_url);
-                out_events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                let dest_url = urls
+                    .rewrite_link(&dest_url)
+                    .map(CowStr::from)
+                    .unwrap_or(dest_url);
+                out_events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 if dest_url.split('/').any(|s| s == "..") && !dest_url.contains("://") {
                     escaping.push(dest_url.to_string());
                 }
-                let dest_url = urls.rewrite_link(&dest_url).map(CowStr::from).unwrap_or(dest_url);
-                out_events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                let dest_url = urls
+                    .rewrite_link(&dest_url)
+                    .map(CowStr::from)
+                    .unwrap_or(dest_url);
+                out_events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Event::Html(h) | Event::InlineHtml(h) if trust == Trust::Data => out_events.push(Event::Text(h)),
+            Event::Html(h) | Event::InlineHtml(h) if trust == Trust::Data => {
+                out_events.push(Event::Text(h))
+            }
             other => out_events.push(other),
         }
         i += 1;
@@ -222,7 +268,11 @@ mod tests {
 
     #[test]
     fn links_that_climb_out_are_reported() {
-        let r = render("[x](../../../etc/passwd) [y](img/a.png) [z](../other/)", Trust::Author, &urls());
+        let r = render(
+            "[x](../../../etc/passwd) [y](img/a.png) [z](../other/)",
+            Trust::Author,
+            &urls(),
+        );
         let out: Vec<_> = r.dotted_links.iter().filter(|l| climbs_out(l, 2)).collect();
         assert_eq!(out, vec!["../../../etc/passwd"]);
     }

@@ -39,12 +39,25 @@ pub struct Theme {
 
 fn read_dir_files(root: &Path, site_root: &Path) -> Vec<ThemeFile> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(root).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
+        if !entry.file_type().is_file()
+            || name.starts_with('.')
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+        {
             continue;
         }
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         if let Ok(bytes) = std::fs::read(entry.path()) {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             out.push(ThemeFile {
@@ -60,7 +73,9 @@ fn read_dir_files(root: &Path, site_root: &Path) -> Vec<ThemeFile> {
 fn parse_position(msg: &str) -> Option<(usize, usize)> {
     let i = msg.find("--> ")?;
     let rest = &msg[i + 4..];
-    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(rest.len());
     let mut it = rest[..end].split(':');
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
@@ -90,19 +105,33 @@ impl Theme {
                 .map(|(rel, bytes)| ThemeFile {
                     rel: rel.to_string(),
                     bytes: bytes.to_vec(),
-                    origin: SourceFile::new(Path::new(""), &PathBuf::from(format!("(built-in theme)/{rel}")), String::from_utf8_lossy(bytes).into_owned()),
+                    origin: SourceFile::new(
+                        Path::new(""),
+                        &PathBuf::from(format!("(built-in theme)/{rel}")),
+                        String::from_utf8_lossy(bytes).into_owned(),
+                    ),
                 })
                 .collect()
         } else {
             let mut themes: Vec<String> = std::fs::read_dir(site.root.join("themes"))
-                .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+                .map(|rd| {
+                    rd.flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
                 .unwrap_or_default();
             themes.push("default".into());
             themes.sort();
             themes.dedup();
             return Err(vec![
-                Diagnostic::error(format!("unknown theme `{name}`"), Some(Loc::yaml(&site.config.file, "theme", false)))
-                    .with_help(format!("there is no themes/{name}/ folder; available: {}", themes.join(", "))),
+                Diagnostic::error(
+                    format!("unknown theme `{name}`"),
+                    Some(Loc::yaml(&site.config.file, "theme", false)),
+                )
+                .with_help(format!(
+                    "there is no themes/{name}/ folder; available: {}",
+                    themes.join(", ")
+                )),
             ]);
         };
         // The site's own templates override the theme's by name.
@@ -129,10 +158,19 @@ impl Theme {
                         Some((l, c)) => Loc::at(&f.origin, l, c, 1),
                         None => Loc::file(&f.origin),
                     };
-                    let detail = msg.lines().filter(|l| l.trim_start().starts_with("= ")).map(|l| l.trim_start().trim_start_matches("= ")).collect::<Vec<_>>().join("; ");
+                    let detail = msg
+                        .lines()
+                        .filter(|l| l.trim_start().starts_with("= "))
+                        .map(|l| l.trim_start().trim_start_matches("= "))
+                        .collect::<Vec<_>>()
+                        .join("; ");
                     diags.push(
                         Diagnostic::error(format!("template syntax error in `{tpl}`"), Some(loc))
-                            .with_help(if detail.is_empty() { "check the Tera syntax near here".to_string() } else { detail }),
+                            .with_help(if detail.is_empty() {
+                                "check the Tera syntax near here".to_string()
+                            } else {
+                                detail
+                            }),
                     );
                     continue;
                 }
@@ -152,7 +190,10 @@ impl Theme {
                         }
                         i18n.insert(lang, words);
                     }
-                    Ok(_) => diags.push(Diagnostic::error("UI strings must be a mapping of key: text", Some(Loc::file(&f.origin)))),
+                    Ok(_) => diags.push(Diagnostic::error(
+                        "UI strings must be a mapping of key: text",
+                        Some(Loc::file(&f.origin)),
+                    )),
                     Err(d) => diags.push(d),
                 }
             }
@@ -166,17 +207,38 @@ impl Theme {
         // valid but makes every URL unreadable in the output.
         tera.set_escape_fn(escape_for_tera);
         if let Err(e) = tera.add_raw_templates(raw) {
-            return Err(vec![Diagnostic::error(format!("the theme's templates do not fit together: {}", error_chain(&e)), None)]);
+            return Err(vec![Diagnostic::error(
+                format!(
+                    "the theme's templates do not fit together: {}",
+                    error_chain(&e)
+                ),
+                None,
+            )]);
         }
-        for required in ["base.html", "home.html", "labs.html", "report.html", "program.html", "recruitment.html", "page.html", "404.html"] {
+        for required in [
+            "base.html",
+            "home.html",
+            "labs.html",
+            "report.html",
+            "program.html",
+            "recruitment.html",
+            "page.html",
+            "404.html",
+        ] {
             if !sources.contains_key(required) {
-                diags.push(Diagnostic::error(format!("the theme `{name}` has no template `{required}`"), None));
+                diags.push(Diagnostic::error(
+                    format!("the theme `{name}` has no template `{required}`"),
+                    None,
+                ));
             }
         }
         let lang = site.config.language.code();
         let words = i18n.remove(lang).unwrap_or_default();
         if words.is_empty() {
-            diags.push(Diagnostic::error(format!("the theme `{name}` has no UI strings for `{lang}` (i18n/{lang}.yaml)"), None));
+            diags.push(Diagnostic::error(
+                format!("the theme `{name}` has no UI strings for `{lang}` (i18n/{lang}.yaml)"),
+                None,
+            ));
         }
         if !diags.is_empty() {
             return Err(diags);
@@ -194,7 +256,11 @@ impl Theme {
     }
 
     /// Render one page with the common variables.
-    pub fn render_page(&self, page: &PageSpec, common: &CommonContext) -> Result<String, Diagnostic> {
+    pub fn render_page(
+        &self,
+        page: &PageSpec,
+        common: &CommonContext,
+    ) -> Result<String, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("site", &common.site);
         ctx.insert("t", &common.words);
@@ -228,8 +294,16 @@ impl Theme {
         }
         self.tera.render(page.template, &ctx).map_err(|e| {
             let loc = self.sources.get(page.template).map(Loc::file);
-            Diagnostic::error(format!("template `{}` failed to render {}: {}", page.template, page.path, error_chain(&e)), loc)
-                .with_help("a template may only use the variables listed in docs/theme.md")
+            Diagnostic::error(
+                format!(
+                    "template `{}` failed to render {}: {}",
+                    page.template,
+                    page.path,
+                    error_chain(&e)
+                ),
+                loc,
+            )
+            .with_help("a template may only use the variables listed in docs/theme.md")
         })
     }
 }

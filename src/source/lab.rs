@@ -62,8 +62,13 @@ pub enum Consent {
 
 #[derive(Clone, Debug)]
 pub enum QuestionKind {
-    Rating { scale: u32 },
-    Choice { multiple: bool, options: Vec<String> },
+    Rating {
+        scale: u32,
+    },
+    Choice {
+        multiple: bool,
+        options: Vec<String>,
+    },
     Text,
 }
 
@@ -176,7 +181,12 @@ pub fn parse_time(s: &str) -> Option<NaiveTime> {
 
 pub fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
-    for fmt in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(t);
         }
@@ -195,8 +205,11 @@ pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Dia
         return (
             None,
             vec![
-                Diagnostic::error("lab.yaml is empty", Some(crate::diagnostics::Loc::file(file)))
-                    .with_help("a lab needs at least `title`, `date`, `start`, `end` and `status`"),
+                Diagnostic::error(
+                    "lab.yaml is empty",
+                    Some(crate::diagnostics::Loc::file(file)),
+                )
+                .with_help("a lab needs at least `title`, `date`, `start`, `end` and `status`"),
             ],
         );
     }
@@ -206,28 +219,47 @@ pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Dia
     };
     let title = m.req_text("title", "the lab's title, e.g. 対話1on1ラボ 第1回");
     let number = m.opt_u32("number");
-    let date = m.req_text("date", "the date, e.g. 2025-11-13").and_then(|d| {
-        let parsed = parse_date(&d);
-        if parsed.is_none() {
-            m.error("date", format!("`{d}` is not a date"), Some("expected a real calendar date as YYYY-MM-DD, e.g. 2025-11-13".into()));
-        }
-        parsed
-    });
-    let time = |key: &str| {
-        m.req_text(key, "a local time as HH:MM, e.g. \"18:00\"").and_then(|t| {
-            let parsed = parse_time(&t);
+    let date = m
+        .req_text("date", "the date, e.g. 2025-11-13")
+        .and_then(|d| {
+            let parsed = parse_date(&d);
             if parsed.is_none() {
-                m.error(key, format!("`{t}` is not a time of day"), Some("expected HH:MM between 00:00 and 23:59, e.g. \"18:00\"".into()));
+                m.error(
+                    "date",
+                    format!("`{d}` is not a date"),
+                    Some("expected a real calendar date as YYYY-MM-DD, e.g. 2025-11-13".into()),
+                );
             }
             parsed
-        })
+        });
+    let time = |key: &str| {
+        m.req_text(key, "a local time as HH:MM, e.g. \"18:00\"")
+            .and_then(|t| {
+                let parsed = parse_time(&t);
+                if parsed.is_none() {
+                    m.error(
+                        key,
+                        format!("`{t}` is not a time of day"),
+                        Some("expected HH:MM between 00:00 and 23:59, e.g. \"18:00\"".into()),
+                    );
+                }
+                parsed
+            })
     };
     let start = time("start");
     let end = time("end");
     if let (Some(s), Some(e)) = (start, end)
         && e <= s
     {
-        m.error("end", format!("the lab ends ({e}) before it starts ({s})", e = e.format("%H:%M"), s = s.format("%H:%M")), Some("`end` must be after `start` on the same day".into()));
+        m.error(
+            "end",
+            format!(
+                "the lab ends ({e}) before it starts ({s})",
+                e = e.format("%H:%M"),
+                s = s.format("%H:%M")
+            ),
+            Some("`end` must be after `start` on the same day".into()),
+        );
     }
     let status = match m.opt_text("status").as_deref() {
         None => {
@@ -249,10 +281,19 @@ pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Dia
     let venue = read_venue(&m);
     let summary = m.opt_text("summary").unwrap_or_default();
     let program = read_program_keys(&m);
-    let participants = m.get("participants").map(|v| read_participants(&ctx, v)).unwrap_or_default();
-    let survey = m.get("survey").and_then(|v| read_survey(&ctx, v, &participants));
-    let highlights = m.get("highlights").map(|v| read_highlights(&ctx, v, &participants, survey.as_ref()));
-    let recruitment = m.get("recruitment").and_then(|v| read_recruitment(&ctx, v, date, start));
+    let participants = m
+        .get("participants")
+        .map(|v| read_participants(&ctx, v))
+        .unwrap_or_default();
+    let survey = m
+        .get("survey")
+        .and_then(|v| read_survey(&ctx, v, &participants));
+    let highlights = m
+        .get("highlights")
+        .map(|v| read_highlights(&ctx, v, &participants, survey.as_ref()));
+    let recruitment = m
+        .get("recruitment")
+        .and_then(|v| read_recruitment(&ctx, v, date, start));
     let diags = ctx.into_diags();
     let record = match (title, date, start, end, status) {
         (Some(title), Some(date), Some(start), Some(end), Some(status)) => Some(LabRecord {
@@ -285,7 +326,10 @@ fn read_venue(m: &Map) -> Venue {
             address: String::new(),
         };
     };
-    let Some(vm) = m.ctx.map(v, "venue", "the venue", &["online", "name", "address"]) else {
+    let Some(vm) = m
+        .ctx
+        .map(v, "venue", "the venue", &["online", "name", "address"])
+    else {
         return Venue::default();
     };
     let venue = Venue {
@@ -299,7 +343,9 @@ fn read_venue(m: &Map) -> Venue {
     venue
 }
 
-const PARTICIPANT_KEYS: [&str; 7] = ["id", "name", "company", "aliases", "email", "industry", "role"];
+const PARTICIPANT_KEYS: [&str; 7] = [
+    "id", "name", "company", "aliases", "email", "industry", "role",
+];
 
 fn read_participants(ctx: &Ctx, v: &Value) -> Vec<Participant> {
     let mut out: Vec<Participant> = Vec::new();
@@ -312,7 +358,11 @@ fn read_participants(ctx: &Ctx, v: &Value) -> Vec<Participant> {
             continue;
         };
         if !seen.insert(id.clone()) {
-            p.error("id", format!("duplicate participant id `{id}`"), Some("each participant of a lab needs its own id".into()));
+            p.error(
+                "id",
+                format!("duplicate participant id `{id}`"),
+                Some("each participant of a lab needs its own id".into()),
+            );
             continue;
         }
         out.push(Participant {
@@ -333,7 +383,10 @@ fn id_help(word: &str, ids: &[&str], what: &str) -> String {
     match nearest(word, ids) {
         Some(n) => format!("did you mean `{n}`?"),
         None if ids.is_empty() => format!("this lab has no {what}s"),
-        None => format!("expected one of the lab's {what}s: {}", super::yaml::list(ids)),
+        None => format!(
+            "expected one of the lab's {what}s: {}",
+            super::yaml::list(ids)
+        ),
     }
 }
 
@@ -342,7 +395,12 @@ fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Sur
     let mut questions: Vec<Question> = Vec::new();
     if let Some(list) = m.get("questions") {
         for (path, item) in ctx.seq(list, "survey.questions", "questions") {
-            let Some(q) = ctx.map(item, &path, "a question", &["id", "text", "type", "scale", "multiple", "options"]) else {
+            let Some(q) = ctx.map(
+                item,
+                &path,
+                "a question",
+                &["id", "text", "type", "scale", "multiple", "options"],
+            ) else {
                 continue;
             };
             let id = q.req_text("id", "a short id, e.g. satisfaction");
@@ -355,7 +413,11 @@ fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Sur
                 Some("rating") => {
                     let scale = q.opt_u32("scale").unwrap_or(5);
                     if !(2..=10).contains(&scale) {
-                        q.error("scale", format!("a rating scale of {scale}"), Some("expected a scale from 2 to 10, e.g. 5".into()));
+                        q.error(
+                            "scale",
+                            format!("a rating scale of {scale}"),
+                            Some("expected a scale from 2 to 10, e.g. 5".into()),
+                        );
                     }
                     Some(QuestionKind::Rating { scale })
                 }
@@ -367,7 +429,12 @@ fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Sur
                     let mut seen = HashSet::new();
                     for (i, o) in options.iter().enumerate() {
                         if !seen.insert(o) {
-                            ctx.error(&super::yaml::item(&q.path_of("options"), i), false, format!("duplicate option `{o}`"), None);
+                            ctx.error(
+                                &super::yaml::item(&q.path_of("options"), i),
+                                false,
+                                format!("duplicate option `{o}`"),
+                                None,
+                            );
                         }
                     }
                     Some(QuestionKind::Choice {
@@ -381,7 +448,11 @@ fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Sur
                         Some(n) => format!("did you mean `{n}`?"),
                         None => "expected `rating`, `choice` or `text`".into(),
                     };
-                    q.error("type", format!("unknown question type `{other}`"), Some(help));
+                    q.error(
+                        "type",
+                        format!("unknown question type `{other}`"),
+                        Some(help),
+                    );
                     None
                 }
             };
@@ -399,18 +470,33 @@ fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Sur
     let mut responses: Vec<Response> = Vec::new();
     if let Some(list) = m.get("responses") {
         for (path, item) in ctx.seq(list, "survey.responses", "responses") {
-            let Some(r) = ctx.map(item, &path, "a response", &["participant", "consent", "answers"]) else {
+            let Some(r) = ctx.map(
+                item,
+                &path,
+                "a response",
+                &["participant", "consent", "answers"],
+            ) else {
                 continue;
             };
-            let Some(participant) = r.req_text("participant", "the id of a participant of this lab") else {
+            let Some(participant) =
+                r.req_text("participant", "the id of a participant of this lab")
+            else {
                 continue;
             };
             if !pids.contains(&participant.as_str()) {
-                r.error("participant", format!("unknown participant `{participant}`"), Some(id_help(&participant, &pids, "participant")));
+                r.error(
+                    "participant",
+                    format!("unknown participant `{participant}`"),
+                    Some(id_help(&participant, &pids, "participant")),
+                );
                 continue;
             }
             if responses.iter().any(|x| x.participant == participant) {
-                r.error("participant", format!("a second response from `{participant}`"), Some("each participant answers once; merge the two responses".into()));
+                r.error(
+                    "participant",
+                    format!("a second response from `{participant}`"),
+                    Some("each participant answers once; merge the two responses".into()),
+                );
                 continue;
             }
             let consent = match r.opt_text("consent").as_deref() {
@@ -446,7 +532,10 @@ fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Sur
             });
         }
     }
-    Some(Survey { questions, responses })
+    Some(Survey {
+        questions,
+        responses,
+    })
 }
 
 fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer> {
@@ -454,29 +543,50 @@ fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer>
         QuestionKind::Rating { scale } => match v.as_u64() {
             Some(n) if n >= 1 && n <= u64::from(*scale) => Some(Answer::Rating(n as u32)),
             _ => {
-                ctx.error(path, false, format!("{} is not a rating for `{}`", describe(v), q.id), Some(format!("expected a whole number from 1 to {scale}")));
+                ctx.error(
+                    path,
+                    false,
+                    format!("{} is not a rating for `{}`", describe(v), q.id),
+                    Some(format!("expected a whole number from 1 to {scale}")),
+                );
                 None
             }
         },
         QuestionKind::Choice { multiple, options } => {
             let picked: Vec<(String, &Value)> = match v {
-                Value::Sequence(items) => items.iter().enumerate().map(|(i, x)| (super::yaml::item(path, i), x)).collect(),
+                Value::Sequence(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (super::yaml::item(path, i), x))
+                    .collect(),
                 other => vec![(path.to_string(), other)],
             };
             if !multiple && picked.len() > 1 {
-                ctx.error(path, false, format!("`{}` takes one choice, found {}", q.id, picked.len()), Some("give a single option, or set `multiple: true` on the question".into()));
+                ctx.error(
+                    path,
+                    false,
+                    format!("`{}` takes one choice, found {}", q.id, picked.len()),
+                    Some("give a single option, or set `multiple: true` on the question".into()),
+                );
                 return None;
             }
             let opts: Vec<&str> = options.iter().map(String::as_str).collect();
             let mut out = Vec::new();
             for (p, x) in picked {
-                let Some(text) = ctx.text(x, &p) else { continue };
+                let Some(text) = ctx.text(x, &p) else {
+                    continue;
+                };
                 if !opts.contains(&text.as_str()) {
                     let help = match nearest(&text, &opts) {
                         Some(n) => format!("did you mean `{n}`?"),
                         None => format!("expected one of {}", super::yaml::list(&opts)),
                     };
-                    ctx.error(&p, false, format!("`{text}` is not an option of `{}`", q.id), Some(help));
+                    ctx.error(
+                        &p,
+                        false,
+                        format!("`{text}` is not an option of `{}`", q.id),
+                        Some(help),
+                    );
                     continue;
                 }
                 out.push(text);
@@ -487,7 +597,12 @@ fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer>
     }
 }
 
-fn read_highlights(ctx: &Ctx, v: &Value, participants: &[Participant], survey: Option<&Survey>) -> Vec<QuoteRef> {
+fn read_highlights(
+    ctx: &Ctx,
+    v: &Value,
+    participants: &[Participant],
+    survey: Option<&Survey>,
+) -> Vec<QuoteRef> {
     let Some(m) = ctx.map(v, "highlights", "the highlights", &["quotes"]) else {
         return Vec::new();
     };
@@ -516,7 +631,11 @@ fn read_highlights(ctx: &Ctx, v: &Value, participants: &[Participant], survey: O
         };
         let mut ok = true;
         if !pids.contains(&participant.as_str()) {
-            q.error("participant", format!("unknown participant `{participant}`"), Some(id_help(&participant, &pids, "participant")));
+            q.error(
+                "participant",
+                format!("unknown participant `{participant}`"),
+                Some(id_help(&participant, &pids, "participant")),
+            );
             ok = false;
         }
         if !text_qids.contains(&question.as_str()) {
@@ -526,30 +645,64 @@ fn read_highlights(ctx: &Ctx, v: &Value, participants: &[Participant], survey: O
             } else {
                 format!("unknown question `{question}`")
             };
-            q.error("question", msg, Some(id_help(&question, &text_qids, "text question")));
+            q.error(
+                "question",
+                msg,
+                Some(id_help(&question, &text_qids, "text question")),
+            );
             ok = false;
         }
         if ok {
-            match survey.responses.iter().find(|r| r.participant == participant) {
-                None => q.error("participant", format!("`{participant}` has no survey response to quote"), None),
+            match survey
+                .responses
+                .iter()
+                .find(|r| r.participant == participant)
+            {
+                None => q.error(
+                    "participant",
+                    format!("`{participant}` has no survey response to quote"),
+                    None,
+                ),
                 Some(r) if r.consent != Consent::Quote => q.error(
                     "participant",
                     format!("`{participant}` did not consent to being quoted"),
-                    Some("only responses with `consent: quote` can be featured; remove this quote".into()),
+                    Some(
+                        "only responses with `consent: quote` can be featured; remove this quote"
+                            .into(),
+                    ),
                 ),
-                Some(r) if !r.answers.contains_key(&question) => {
-                    q.error("question", format!("`{participant}` did not answer `{question}`"), None)
-                }
-                Some(_) => out.push(QuoteRef { participant, question }),
+                Some(r) if !r.answers.contains_key(&question) => q.error(
+                    "question",
+                    format!("`{participant}` did not answer `{question}`"),
+                    None,
+                ),
+                Some(_) => out.push(QuoteRef {
+                    participant,
+                    question,
+                }),
             }
         }
     }
     out
 }
 
-const RECRUITMENT_KEYS: [&str; 8] = ["capacity", "taken", "deadline", "waitlist", "fee", "audience", "apply_url", "faq"];
+const RECRUITMENT_KEYS: [&str; 8] = [
+    "capacity",
+    "taken",
+    "deadline",
+    "waitlist",
+    "fee",
+    "audience",
+    "apply_url",
+    "faq",
+];
 
-fn read_recruitment(ctx: &Ctx, v: &Value, date: Option<NaiveDate>, start: Option<NaiveTime>) -> Option<Recruitment> {
+fn read_recruitment(
+    ctx: &Ctx,
+    v: &Value,
+    date: Option<NaiveDate>,
+    start: Option<NaiveTime>,
+) -> Option<Recruitment> {
     let m = ctx.map(v, "recruitment", "the recruitment", &RECRUITMENT_KEYS)?;
     let capacity = if m.has("capacity") {
         m.opt_u32("capacity")
@@ -558,36 +711,56 @@ fn read_recruitment(ctx: &Ctx, v: &Value, date: Option<NaiveDate>, start: Option
         None
     };
     if capacity == Some(0) {
-        m.error("capacity", "a capacity of 0 seats", Some("give the number of seats, e.g. 8".into()));
+        m.error(
+            "capacity",
+            "a capacity of 0 seats",
+            Some("give the number of seats, e.g. 8".into()),
+        );
     }
     let taken = m.opt_u32("taken").unwrap_or(0);
     let lab_start = date.zip(start).map(|(d, s)| d.and_time(s));
     let deadline = match m.opt_text("deadline") {
-        Some(t) => match parse_local_datetime(&t) {
-            Some(d) => Some(d),
-            None => {
-                m.error("deadline", format!("`{t}` is not a local date and time"), Some("expected YYYY-MM-DDTHH:MM in the site's time zone, e.g. 2026-01-15T23:59".into()));
-                None
+        Some(t) => {
+            match parse_local_datetime(&t) {
+                Some(d) => Some(d),
+                None => {
+                    m.error("deadline", format!("`{t}` is not a local date and time"), Some("expected YYYY-MM-DDTHH:MM in the site's time zone, e.g. 2026-01-15T23:59".into()));
+                    None
+                }
             }
-        },
+        }
         None => lab_start,
     };
     if let (Some(d), Some(s)) = (deadline, lab_start)
         && d > s
     {
-        m.error("deadline", "the deadline is after the lab starts", Some(format!("set it at or before {}", s.format("%Y-%m-%dT%H:%M"))));
+        m.error(
+            "deadline",
+            "the deadline is after the lab starts",
+            Some(format!(
+                "set it at or before {}",
+                s.format("%Y-%m-%dT%H:%M")
+            )),
+        );
     }
     let apply_url = m.req_text("apply_url", "the address of the application form");
     if let Some(u) = &apply_url
         && !(u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:"))
     {
-        m.error("apply_url", format!("`{u}` is not a web address"), Some("expected an address starting with https://".into()));
+        m.error(
+            "apply_url",
+            format!("`{u}` is not a web address"),
+            Some("expected an address starting with https://".into()),
+        );
     }
     let mut faq = Vec::new();
     if let Some(list) = m.get("faq") {
         for (path, item) in ctx.seq(list, "recruitment.faq", "questions and answers") {
             if let Some(f) = ctx.map(item, &path, "a question and answer", &["q", "a"]) {
-                let (q, a) = (f.req_text("q", "the question"), f.req_text("a", "the answer"));
+                let (q, a) = (
+                    f.req_text("q", "the question"),
+                    f.req_text("a", "the answer"),
+                );
                 if let (Some(q), Some(a)) = (q, a) {
                     faq.push(Faq { q, a });
                 }

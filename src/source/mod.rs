@@ -93,16 +93,28 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
             let bytes = e.into_bytes();
             let good = String::from_utf8_lossy(&bytes[..bad]).into_owned();
             let line = good.matches('\n').count() + 1;
-            let col = good.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let col = good
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
             let f = SourceFile::new(root, path, String::from_utf8_lossy(&bytes).into_owned());
-            Err(Diagnostic::error("the file is not valid UTF-8 text", Some(Loc::at(&f, line, col, 1)))
-                .with_help("save the file as UTF-8 (Shift_JIS and other encodings are not supported)"))
+            Err(Diagnostic::error(
+                "the file is not valid UTF-8 text",
+                Some(Loc::at(&f, line, col, 1)),
+            )
+            .with_help("save the file as UTF-8 (Shift_JIS and other encodings are not supported)"))
         }
     }
 }
 
 fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") || name.starts_with('#')
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
 }
 
 fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
@@ -201,10 +213,16 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
             );
             continue;
         }
-        if matches!(slug.as_str(), "labs" | "program" | "highlights" | "feed" | "sitemap" | "404") {
+        if matches!(
+            slug.as_str(),
+            "labs" | "program" | "highlights" | "feed" | "sitemap" | "404"
+        ) {
             diags.push(
-                Diagnostic::error(format!("the page name `{slug}` is taken by a page labsite makes"), Some(Loc::file(&file)))
-                    .with_help("rename the file"),
+                Diagnostic::error(
+                    format!("the page name `{slug}` is taken by a page labsite makes"),
+                    Some(Loc::file(&file)),
+                )
+                .with_help("rename the file"),
             );
             continue;
         }
@@ -235,8 +253,17 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     })
 }
 
-fn load_lab(root: &Path, dir: &Path, defaults: &ProgramSpec, config: &SiteConfig, opts: &LoadOptions) -> (Option<Lab>, Vec<Diagnostic>) {
-    let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+fn load_lab(
+    root: &Path,
+    dir: &Path,
+    defaults: &ProgramSpec,
+    config: &SiteConfig,
+    opts: &LoadOptions,
+) -> (Option<Lab>, Vec<Diagnostic>) {
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let lab_yaml = dir.join("lab.yaml");
     let dir_file = SourceFile::new(root, dir, "");
     if !is_valid_id(&id) {
@@ -251,7 +278,10 @@ fn load_lab(root: &Path, dir: &Path, defaults: &ProgramSpec, config: &SiteConfig
     if !lab_yaml.is_file() {
         return (
             None,
-            vec![Diagnostic::error("a lab folder without lab.yaml", Some(Loc::file(&dir_file))).with_help("add lab.yaml, or move the folder out of content/labs/")],
+            vec![
+                Diagnostic::error("a lab folder without lab.yaml", Some(Loc::file(&dir_file)))
+                    .with_help("add lab.yaml, or move the folder out of content/labs/"),
+            ],
         );
     }
     let file = match read_source(root, &lab_yaml) {
@@ -283,8 +313,11 @@ fn load_lab(root: &Path, dir: &Path, defaults: &ProgramSpec, config: &SiteConfig
         && !dir.join(cover).is_file()
     {
         diags.push(
-            Diagnostic::error(format!("the cover image `{cover}` is not in the lab's folder"), Some(Loc::file(&doc.file)))
-                .with_help("put the image beside report.md and give its file name"),
+            Diagnostic::error(
+                format!("the cover image `{cover}` is not in the lab's folder"),
+                Some(Loc::file(&doc.file)),
+            )
+            .with_help("put the image beside report.md and give its file name"),
         );
     }
 
@@ -293,7 +326,12 @@ fn load_lab(root: &Path, dir: &Path, defaults: &ProgramSpec, config: &SiteConfig
         let Ok(entry) = entry else { continue };
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel_s = rel.to_string_lossy().replace('\\', "/");
-        if rel_s == "lab.yaml" || rel_s == "report.md" || rel.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
+        if rel_s == "lab.yaml"
+            || rel_s == "report.md"
+            || rel
+                .components()
+                .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
+        {
             continue;
         }
         // Symlinks are never followed into the output: they could point
@@ -306,10 +344,18 @@ fn load_lab(root: &Path, dir: &Path, defaults: &ProgramSpec, config: &SiteConfig
             continue;
         }
         if entry.file_type().is_file() {
-            if matches!(rel_s.as_str(), "index.html" | "program/index.html" | "recruit/index.html" | "lab.ics") || rel_s.starts_with("program/") || rel_s.starts_with("recruit/") {
+            if matches!(
+                rel_s.as_str(),
+                "index.html" | "program/index.html" | "recruit/index.html" | "lab.ics"
+            ) || rel_s.starts_with("program/")
+                || rel_s.starts_with("recruit/")
+            {
                 diags.push(
-                    Diagnostic::error(format!("the file `{rel_s}` would overwrite a page labsite makes"), Some(Loc::file(&SourceFile::new(root, entry.path(), ""))))
-                        .with_help("rename it"),
+                    Diagnostic::error(
+                        format!("the file `{rel_s}` would overwrite a page labsite makes"),
+                        Some(Loc::file(&SourceFile::new(root, entry.path(), ""))),
+                    )
+                    .with_help("rename it"),
                 );
                 continue;
             }
@@ -324,10 +370,13 @@ fn load_lab(root: &Path, dir: &Path, defaults: &ProgramSpec, config: &SiteConfig
         && record.status == LabStatus::Planned
         && !doc.body.trim().is_empty()
     {
-        diags.push(Diagnostic::warning(
-            "the lab is planned, so its report is not published yet",
-            Some(Loc::file(&doc.file)),
-        ).with_help("set `status: held` in lab.yaml once the lab has taken place"));
+        diags.push(
+            Diagnostic::warning(
+                "the lab is planned, so its report is not published yet",
+                Some(Loc::file(&doc.file)),
+            )
+            .with_help("set `status: held` in lab.yaml once the lab has taken place"),
+        );
     }
     (
         Some(Lab {

@@ -25,9 +25,13 @@ pub struct MarkdownDoc {
     pub body_line: usize,
 }
 
+/// The front matter opened with `---` is never closed.
+#[derive(Debug)]
+pub struct Unclosed;
+
 /// Split `---` front matter from the body. Returns (front matter text with
 /// its first line blanked, so line numbers match the file; body; body line).
-pub fn split_front_matter(text: &str) -> Result<(Option<String>, &str, usize), ()> {
+pub fn split_front_matter(text: &str) -> Result<(Option<String>, &str, usize), Unclosed> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
@@ -36,7 +40,10 @@ pub fn split_front_matter(text: &str) -> Result<(Option<String>, &str, usize), (
     let mut pos = first_end;
     let mut line = 2;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map(|i| pos + i + 1).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(text.len());
         let l = text[pos..end].trim_end();
         if l == "---" || l == "..." {
             let yaml = format!("\n{}", &text[first_end..pos]);
@@ -45,19 +52,22 @@ pub fn split_front_matter(text: &str) -> Result<(Option<String>, &str, usize), (
         pos = end;
         line += 1;
     }
-    Err(())
+    Err(Unclosed)
 }
 
 pub fn read_markdown(file: &Arc<SourceFile>, what: &str) -> (Option<MarkdownDoc>, Vec<Diagnostic>) {
     let text = file.text.clone();
     let (yaml, body, body_line) = match split_front_matter(&text) {
         Ok(parts) => parts,
-        Err(()) => {
+        Err(Unclosed) => {
             return (
                 None,
                 vec![
-                    Diagnostic::error(format!("the front matter of {what} is never closed"), Some(Loc::at(file, 1, 1, 3)))
-                        .with_help("end the front matter with a line of `---`"),
+                    Diagnostic::error(
+                        format!("the front matter of {what} is never closed"),
+                        Some(Loc::at(file, 1, 1, 3)),
+                    )
+                    .with_help("end the front matter with a line of `---`"),
                 ],
             );
         }
@@ -73,7 +83,12 @@ pub fn read_markdown(file: &Arc<SourceFile>, what: &str) -> (Option<MarkdownDoc>
             Ok(v) if v.is_null() => {}
             Ok(v) => {
                 let ctx = Ctx::new(fm.clone());
-                if let Some(m) = ctx.map(&v, "", "the front matter", &["title", "description", "cover", "draft"]) {
+                if let Some(m) = ctx.map(
+                    &v,
+                    "",
+                    "the front matter",
+                    &["title", "description", "cover", "draft"],
+                ) {
                     front.title = m.opt_text("title");
                     front.description = m.opt_text("description");
                     front.cover = m.opt_text("cover");

@@ -46,7 +46,10 @@ impl ProgramSpec {
             concept: self.concept.clone().or_else(|| defaults.concept.clone()),
             program: self.program.clone().or_else(|| defaults.program.clone()),
             program_path: self.program_path.clone(),
-            framework: self.framework.clone().or_else(|| defaults.framework.clone()),
+            framework: self
+                .framework
+                .clone()
+                .or_else(|| defaults.framework.clone()),
         }
     }
 
@@ -64,7 +67,9 @@ pub const PROGRAM_KEYS: [&str; 3] = ["concept", "program", "framework"];
 pub fn read_program_keys(map: &Map) -> ProgramSpec {
     let ctx = map.ctx;
     let concept = map.opt_text("concept");
-    let program = map.get("program").map(|v| read_parts(ctx, v, &map.path_of("program")));
+    let program = map
+        .get("program")
+        .map(|v| read_parts(ctx, v, &map.path_of("program")));
     let framework = map
         .get("framework")
         .and_then(|v| read_framework(ctx, v, &map.path_of("framework")));
@@ -133,7 +138,12 @@ fn read_parts(ctx: &Ctx, v: &Value, path: &str) -> Vec<Part> {
         }
     }
     if parts.is_empty() && !ctx.has_errors() {
-        ctx.error(path, false, "the program has no parts", Some("list the parts of the evening, each with `title` and `minutes`".into()));
+        ctx.error(
+            path,
+            false,
+            "the program has no parts",
+            Some("list the parts of the evening, each with `title` and `minutes`".into()),
+        );
     }
     parts
 }
@@ -155,7 +165,8 @@ fn read_framework(ctx: &Ctx, v: &Value, path: &str) -> Option<Framework> {
                     });
                     continue;
                 }
-                let Some(a) = ctx.map(item, &p, "an axis", &["name", "description", "prompts"]) else {
+                let Some(a) = ctx.map(item, &p, "an axis", &["name", "description", "prompts"])
+                else {
                     continue;
                 };
                 if let Some(name) = a.req_text("name", "the axis, e.g. 成果") {

@@ -74,7 +74,9 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("`{url}` has no scheme: a base URL starts with https:// or http://"))?;
+        .ok_or_else(|| {
+            format!("`{url}` has no scheme: a base URL starts with https:// or http://")
+        })?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || host.contains(char::is_whitespace) {
         return Err(format!("`{url}` has no host name"));
@@ -89,7 +91,10 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
     Ok(url)
 }
 
-pub fn read_site(file: &Arc<SourceFile>, base_url_override: Option<&str>) -> (Option<SiteConfig>, Vec<Diagnostic>) {
+pub fn read_site(
+    file: &Arc<SourceFile>,
+    base_url_override: Option<&str>,
+) -> (Option<SiteConfig>, Vec<Diagnostic>) {
     let value = match parse(file) {
         Ok(v) => v,
         Err(d) => return (None, vec![d]),
@@ -108,19 +113,29 @@ pub fn read_site(file: &Arc<SourceFile>, base_url_override: Option<&str>) -> (Op
                 None
             }
         },
-        None => m.req_text("base_url", "https://example.org/").and_then(|u| match check_base_url(&u) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                m.error("base_url", e, Some("write the full address, e.g. `https://example.org/lab/`".into()));
-                None
-            }
-        }),
+        None => m
+            .req_text("base_url", "https://example.org/")
+            .and_then(|u| match check_base_url(&u) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    m.error(
+                        "base_url",
+                        e,
+                        Some("write the full address, e.g. `https://example.org/lab/`".into()),
+                    );
+                    None
+                }
+            }),
     };
     let language = match m.opt_text("language").as_deref() {
         None | Some("ja") => Language::Ja,
         Some("en") => Language::En,
         Some(other) => {
-            m.error("language", format!("unknown language `{other}`"), Some("expected `ja` or `en`".into()));
+            m.error(
+                "language",
+                format!("unknown language `{other}`"),
+                Some("expected `ja` or `en`".into()),
+            );
             Language::Ja
         }
     };
@@ -156,7 +171,12 @@ pub fn read_site(file: &Arc<SourceFile>, base_url_override: Option<&str>) -> (Op
         allow: Vec::new(),
     };
     if let Some(v) = m.get("privacy")
-        && let Some(p) = ctx.map(v, "privacy", "the privacy settings", &["min_group_size", "deny", "allow"])
+        && let Some(p) = ctx.map(
+            v,
+            "privacy",
+            "the privacy settings",
+            &["min_group_size", "deny", "allow"],
+        )
     {
         if let Some(k) = p.opt_u32("min_group_size") {
             if k < 2 {
@@ -205,7 +225,10 @@ mod tests {
 
     #[test]
     fn base_url_needs_scheme_and_gets_slash() {
-        assert_eq!(check_base_url("https://example.org/lab").unwrap(), "https://example.org/lab/");
+        assert_eq!(
+            check_base_url("https://example.org/lab").unwrap(),
+            "https://example.org/lab/"
+        );
         assert!(check_base_url("example.org/lab/").is_err());
         assert!(check_base_url("https:///x").is_err());
     }

@@ -31,11 +31,14 @@ pub fn item(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
 
+/// (line, column, length), 1-based, in characters.
+type Pos = (usize, usize, usize);
+
 #[derive(Debug, Default)]
 pub struct PositionIndex {
     /// path -> (key position, value position); positions are (line, col,
     /// len), 1-based, in characters.
-    nodes: HashMap<String, (Option<(usize, usize, usize)>, (usize, usize, usize))>,
+    nodes: HashMap<String, (Option<Pos>, Pos)>,
 }
 
 impl PositionIndex {
@@ -55,7 +58,9 @@ impl PositionIndex {
         self.nodes
             .iter()
             .filter(|(p, _)| {
-                !(p.as_str() == path || p.starts_with(&format!("{path}.")) || p.starts_with(&format!("{path}[")))
+                !(p.as_str() == path
+                    || p.starts_with(&format!("{path}."))
+                    || p.starts_with(&format!("{path}[")))
             })
             .map(|(_, (k, v))| k.unwrap_or(*v).0)
             .filter(|l| *l > start)
@@ -85,7 +90,7 @@ enum Frame {
 #[derive(Default)]
 struct IndexBuilder {
     stack: Vec<Frame>,
-    nodes: HashMap<String, (Option<(usize, usize, usize)>, (usize, usize, usize))>,
+    nodes: HashMap<String, (Option<Pos>, Pos)>,
 }
 
 impl IndexBuilder {
@@ -175,7 +180,9 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Value, Diagnostic> {
             Some(l) => Loc::at(file, l.line(), l.column(), 1),
             None => Loc::file(file),
         };
-        let help = if text.contains('\t') && msg.contains("tab") || msg.contains("found character that cannot start any token") && text.contains('\t') {
+        let help = if text.contains('\t') && msg.contains("tab")
+            || msg.contains("found character that cannot start any token") && text.contains('\t')
+        {
             "YAML does not allow tabs for indentation; indent with spaces"
         } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
             "the file expands aliases too deeply; write the values out"
@@ -223,7 +230,13 @@ impl Ctx {
     }
 
     /// Read `value` at `path` as a mapping with the given keys.
-    pub fn map<'a>(&'a self, value: &'a Value, path: &str, what: &str, keys: &[&'a str]) -> Option<Map<'a>> {
+    pub fn map<'a>(
+        &'a self,
+        value: &'a Value,
+        path: &str,
+        what: &str,
+        keys: &[&'a str],
+    ) -> Option<Map<'a>> {
         let Value::Mapping(m) = value else {
             self.error(
                 path,
@@ -272,7 +285,12 @@ impl Ctx {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             other => {
-                self.error(path, false, format!("expected text, found {}", kind(other)), None);
+                self.error(
+                    path,
+                    false,
+                    format!("expected text, found {}", kind(other)),
+                    None,
+                );
                 None
             }
         }
@@ -280,7 +298,11 @@ impl Ctx {
 
     pub fn seq<'a>(&self, value: &'a Value, path: &str, what: &str) -> Vec<(String, &'a Value)> {
         match value {
-            Value::Sequence(items) => items.iter().enumerate().map(|(i, v)| (item(path, i), v)).collect(),
+            Value::Sequence(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (item(path, i), v))
+                .collect(),
             Value::Null => Vec::new(),
             other => {
                 self.error(
@@ -296,7 +318,10 @@ impl Ctx {
 }
 
 pub fn list(keys: &[&str]) -> String {
-    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn kind(v: &Value) -> &'static str {
@@ -366,7 +391,11 @@ impl<'a> Map<'a> {
         }
         let t = self.opt_text(key)?;
         if t.trim().is_empty() {
-            self.error(key, format!("`{key}` is empty"), Some(format!("write {expected}")));
+            self.error(
+                key,
+                format!("`{key}` is empty"),
+                Some(format!("write {expected}")),
+            );
             return None;
         }
         Some(t)
@@ -394,7 +423,10 @@ impl<'a> Map<'a> {
             other => {
                 self.error(
                     key,
-                    format!("expected `true` or `false` for `{key}`, found {}", describe(other)),
+                    format!(
+                        "expected `true` or `false` for `{key}`, found {}",
+                        describe(other)
+                    ),
                     None,
                 );
                 None
@@ -446,7 +478,11 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_all_reported_with_suggestions() {
-        let file = SourceFile::new(Path::new("/"), Path::new("/x.yaml"), "titel: a\nsumary: b\n");
+        let file = SourceFile::new(
+            Path::new("/"),
+            Path::new("/x.yaml"),
+            "titel: a\nsumary: b\n",
+        );
         let ctx = Ctx::new(file.clone());
         let v = parse(&file).unwrap();
         ctx.map(&v, "", "a lab", &["title", "summary"]);
