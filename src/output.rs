@@ -2,8 +2,17 @@
 //! the output, then swapped into place in one step, so the output directory
 //! is never half-written. A build only ever replaces a directory it made
 //! itself (marked with [`MARKER`]).
+//!
+//! The marker also holds a manifest (a hash of every file), so a rebuild
+//! writes only what changed: unchanged files are hard-linked from the old
+//! output into the staging tree, and a rebuild that changes nothing writes
+//! nothing at all.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::pipeline::OutputFile;
 
@@ -11,6 +20,43 @@ use crate::pipeline::OutputFile;
 pub const MARKER: &str = ".labsite-output";
 
 const MARKER_TEXT: &str = "This directory is written by labsite; a build replaces it as a whole.\n";
+
+/// What a publish did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Published {
+    /// Files whose bytes were written.
+    pub written: usize,
+    /// Files carried over unchanged (hard links, or nothing at all).
+    pub unchanged: usize,
+}
+
+fn fingerprint(bytes: &[u8]) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{:016x}-{}", h.finish(), bytes.len())
+}
+
+fn manifest_text(entries: &[(String, String)]) -> String {
+    let mut text = String::from(MARKER_TEXT);
+    for (path, fp) in entries {
+        text.push_str(fp);
+        text.push(' ');
+        text.push_str(path);
+        text.push('\n');
+    }
+    text
+}
+
+fn read_manifest(out: &Path) -> HashMap<String, String> {
+    let Ok(text) = std::fs::read_to_string(out.join(MARKER)) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(' '))
+        .map(|(fp, path)| (path.to_string(), fp.to_string()))
+        .collect()
+}
 
 fn canonical(p: &Path) -> PathBuf {
     // The output may not exist yet: canonicalize its parent.
@@ -72,20 +118,40 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
+/// Write the staging tree: changed files are written, unchanged ones
+/// hard-linked from the previous output.
+fn write_tree(
+    dir: &Path,
+    files: &[OutputFile],
+    fps: &[(String, String)],
+    old: &HashMap<String, String>,
+    out: &Path,
+) -> std::io::Result<usize> {
     std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
-    let mut made = std::collections::HashSet::new();
-    for f in files {
-        let path = dir.join(&f.path);
-        if let Some(parent) = path.parent()
-            && made.insert(parent.to_path_buf())
-        {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, &f.bytes)?;
+    let mut parents: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
+        .collect();
+    parents.sort();
+    parents.dedup();
+    for p in &parents {
+        std::fs::create_dir_all(p)?;
     }
-    Ok(())
+    let written: std::io::Result<Vec<bool>> = files
+        .par_iter()
+        .zip(fps.par_iter())
+        .map(|(f, (_, fp))| {
+            let path = dir.join(&f.path);
+            if old.get(&f.path) == Some(fp) && std::fs::hard_link(out.join(&f.path), &path).is_ok()
+            {
+                return Ok(false);
+            }
+            std::fs::write(&path, &f.bytes).map(|_| true)
+        })
+        .collect();
+    let written = written?.into_iter().filter(|w| *w).count();
+    std::fs::write(dir.join(MARKER), manifest_text(fps))?;
+    Ok(written)
 }
 
 #[cfg(target_os = "linux")]
@@ -116,17 +182,36 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
     Err(std::io::Error::other("no atomic exchange on this system"))
 }
 
-/// Write `files` to `out` atomically. Returns the number of files written.
-pub fn publish(files: &[OutputFile], out: &Path, root: &Path) -> Result<usize, String> {
+/// Write `files` to `out` atomically, writing only what changed.
+pub fn publish(files: &[OutputFile], out: &Path, root: &Path) -> Result<Published, String> {
     check_output_path(out, root)?;
+    let fps: Vec<(String, String)> = files
+        .par_iter()
+        .map(|f| (f.path.clone(), fingerprint(&f.bytes)))
+        .collect();
+    let old = if out.join(MARKER).is_file() {
+        read_manifest(out)
+    } else {
+        HashMap::new()
+    };
+    if !old.is_empty() && old.len() == fps.len() && fps.iter().all(|(p, fp)| old.get(p) == Some(fp))
+    {
+        return Ok(Published {
+            written: 0,
+            unchanged: files.len(),
+        });
+    }
     let staging = sibling(out, &format!("labsite-staging-{}", std::process::id()));
     if staging.exists() {
         let _ = std::fs::remove_dir_all(&staging);
     }
-    if let Err(e) = write_tree(&staging, files) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(format!("cannot write {}: {e}", staging.display()));
-    }
+    let written = match write_tree(&staging, files, &fps, &old, out) {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(format!("cannot write {}: {e}", staging.display()));
+        }
+    };
     if out.exists() {
         // One atomic step where the system has it; the old tree ends up in
         // the staging path and is removed after.
@@ -149,5 +234,8 @@ pub fn publish(files: &[OutputFile], out: &Path, root: &Path) -> Result<usize, S
         std::fs::rename(&staging, out)
             .map_err(|e| format!("cannot move the new site into {}: {e}", out.display()))?;
     }
-    Ok(files.len())
+    Ok(Published {
+        written,
+        unchanged: files.len() - written,
+    })
 }

@@ -355,3 +355,50 @@ fn check_writes_nothing() {
     assert!(r.stderr.contains("privacy:"));
     assert!(!tmp.path().join("public").exists());
 }
+
+#[test]
+fn a_rebuild_writes_only_what_changed_and_a_no_op_writes_nothing() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&site("minimal"), tmp.path());
+    let root = tmp.path().to_str().unwrap();
+    let out = tmp.path().join("public");
+    assert_eq!(labsite(&["build", "--root", root, "--now", NOW]).code, 0);
+    let inode = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+    let (home, css, marker) = (
+        inode("index.html"),
+        inode("style.css"),
+        inode(".labsite-output"),
+    );
+    let again = labsite(&["build", "--root", root, "--now", NOW]);
+    assert!(again.stderr.contains("nothing changed"), "{}", again.stderr);
+    assert_eq!(
+        (
+            inode("index.html"),
+            inode("style.css"),
+            inode(".labsite-output")
+        ),
+        (home, css, marker),
+        "a no-op build rewrote files"
+    );
+    // A change to the lab's summary rewrites its pages but not the CSS.
+    let lab = tmp.path().join("content/labs/2025-11-13/lab.yaml");
+    let text = std::fs::read_to_string(&lab).unwrap();
+    std::fs::write(
+        &lab,
+        text.replace(
+            "summary: 製造業のマネジャーが参加",
+            "summary: 製造業のマネジャー3名が参加",
+        ),
+    )
+    .unwrap();
+    let changed = labsite(&["build", "--root", root, "--now", NOW]);
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    assert!(changed.stderr.contains("unchanged"), "{}", changed.stderr);
+    assert_eq!(inode("style.css"), css, "an unchanged file was rewritten");
+    assert!(
+        std::fs::read_to_string(out.join("labs/2025-11-13/index.html"))
+            .unwrap()
+            .contains("製造業のマネジャー3名が参加")
+    );
+}

@@ -47,12 +47,17 @@ pub fn run(root: &Path, out: &Path, opts: &BuildOptions) -> i32 {
         eprint!("{}", report(&mut w));
     }
     match crate::output::publish(&built.files, out, root) {
-        Ok(n) => {
+        Ok(p) => {
             eprintln!("{}", privacy_summary(&built));
+            let changes = if p.written == 0 {
+                "nothing changed".to_string()
+            } else {
+                format!("{} written, {} unchanged", p.written, p.unchanged)
+            };
             eprintln!(
-                "built {} pages ({} files) into {} in {} ms",
+                "built {} pages ({} files: {changes}) into {} in {} ms",
                 built.pages,
-                n,
+                p.written + p.unchanged,
                 out.display(),
                 built.elapsed_ms
             );
