@@ -12,6 +12,7 @@ pub mod pipeline;
 pub mod privacy;
 pub mod public;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod timefmt;
 pub mod urls;

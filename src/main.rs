@@ -58,6 +58,21 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Serve the site from memory, rebuilding and reloading pages on change.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port; when it is taken, the next free one of the ten after it.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on (another machine can reach anything but
+        /// loopback).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site with example content in DIR.
     Init { dir: PathBuf },
     /// Create something new in a site.
@@ -119,6 +134,26 @@ fn main() {
         },
         Command::Check { site, base_url } => match options(&site, base_url) {
             Ok(opts) => cmd::check::run(&site.root, &opts),
+            Err(e) => {
+                eprintln!("error: {e}");
+                cmd::EXIT_USAGE
+            }
+        },
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => match options(&site, None) {
+            Ok(build) => {
+                let cfg = labsite::serve::ServeConfig {
+                    root: site.root.clone(),
+                    bind,
+                    port,
+                    build,
+                };
+                cmd::serve::run(cfg, open)
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE

@@ -1,0 +1,444 @@
+//! `labsite serve`: the site built into memory, served over HTTP, rebuilt
+//! on every save and pushed to the open pages.
+//!
+//! The pipeline is the one `build` runs; only the end differs: the files
+//! stay in memory ([`SiteFiles`]) and the HTTP threads answer from there.
+//! A rebuild swaps the served site in one step and only then tells the
+//! pages to reload, so a page never reloads into the old build. A failed
+//! rebuild keeps the last good build served and sends the diagnostics to
+//! the terminal and to the pages.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::diagnostics::{Diagnostic, report};
+use crate::pipeline::{BuildError, BuildOptions, Built, build_site};
+use reload::{Change, Hub};
+use watch::{Batch, SiteWatcher};
+
+/// How many ports after the asked one are tried when it is taken.
+const PORT_TRIES: u16 = 10;
+
+/// The built site, as served.
+pub struct SiteFiles {
+    files: HashMap<String, Vec<u8>>,
+    /// Every folder that holds a file (`labs`, `labs/x`), for redirects.
+    dirs: HashSet<String>,
+    /// 1 for the first good build, then one more per good rebuild; 0 while
+    /// nothing has built.
+    pub generation: u64,
+    pub pages: usize,
+}
+
+impl SiteFiles {
+    fn empty() -> SiteFiles {
+        SiteFiles::from_files(HashMap::new(), 0)
+    }
+
+    pub fn from_files(files: HashMap<String, Vec<u8>>, generation: u64) -> SiteFiles {
+        let mut dirs = HashSet::new();
+        for path in files.keys() {
+            let mut p = path.as_str();
+            while let Some((parent, _)) = p.rsplit_once('/') {
+                if !dirs.insert(parent.to_string()) {
+                    break;
+                }
+                p = parent;
+            }
+        }
+        SiteFiles {
+            files,
+            dirs,
+            generation,
+            pages: 0,
+        }
+    }
+
+    /// The served site of a build. A theme that leaves out
+    /// `{{ live_reload_html | safe }}` still gets the script.
+    fn from_built(built: Built, generation: u64) -> SiteFiles {
+        let script = reload::snippet(generation);
+        let files = built
+            .files
+            .into_iter()
+            .map(|f| {
+                let mut bytes = f.bytes;
+                if f.path.ends_with(".html") && !contains(&bytes, reload::SNIPPET_MARKER.as_bytes())
+                {
+                    let at = rfind(&bytes, b"</body>").unwrap_or(bytes.len());
+                    bytes.splice(at..at, script.bytes());
+                }
+                (f.path, bytes)
+            })
+            .collect();
+        SiteFiles {
+            pages: built.pages,
+            ..SiteFiles::from_files(files, generation)
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        self.dirs.contains(path)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// What the HTTP threads and the watcher share.
+pub struct Shared {
+    root: PathBuf,
+    build: BuildOptions,
+    site: RwLock<Arc<SiteFiles>>,
+    pub hub: Hub,
+    trace: bool,
+}
+
+impl Shared {
+    /// The site being served now (a cheap handle; a rebuild never changes
+    /// it under a request).
+    pub fn current(&self) -> Arc<SiteFiles> {
+        self.site.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn swap(&self, site: SiteFiles) {
+        *self.site.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(site);
+    }
+}
+
+pub struct ServeConfig {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0: any free port.
+    pub port: u16,
+    /// As for `build`; the base URL and the live reload script are set here.
+    pub build: BuildOptions,
+}
+
+/// A running server: HTTP and watcher threads in the background.
+pub struct Running {
+    url: String,
+    shared: Arc<Shared>,
+    server: Arc<tiny_http::Server>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:1111/`
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn port(&self) -> u16 {
+        self.server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .unwrap_or(0)
+    }
+
+    /// The site being served now.
+    pub fn site(&self) -> Arc<SiteFiles> {
+        self.shared.current()
+    }
+
+    /// Stop accepting requests.
+    pub fn stop(&self) {
+        self.server.unblock();
+    }
+}
+
+/// Bind `port`, or the next free one of the ten after it.
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
+    let last = if port == 0 {
+        0
+    } else {
+        port.saturating_add(PORT_TRIES)
+    };
+    let mut p = port;
+    loop {
+        match TcpListener::bind(SocketAddr::new(ip, p)) {
+            Ok(l) => {
+                if p != port {
+                    eprintln!("port {port} is in use; serving on {p}");
+                }
+                return Ok(l);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && p < last => p += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
+                return Err(format!(
+                    "ports {port} to {last} on {ip} are all in use; choose another with --port"
+                ));
+            }
+            Err(e) => return Err(format!("cannot listen on {}: {e}", SocketAddr::new(ip, p))),
+        }
+    }
+}
+
+/// The URL pages are served under: a browser cannot open 0.0.0.0, so an
+/// "any address" bind is shown as loopback.
+fn site_url(ip: IpAddr, port: u16) -> String {
+    let shown = match ip {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        other => other,
+    };
+    match shown {
+        IpAddr::V4(v4) => format!("http://{v4}:{port}/"),
+        IpAddr::V6(v6) => format!("http://[{v6}]:{port}/"),
+    }
+}
+
+/// Build the site, start watching and serving. Messages (port fallback, the
+/// first build) go to stderr; the caller prints the URL.
+pub fn start(cfg: ServeConfig) -> Result<Running, String> {
+    let root = cfg
+        .root
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", cfg.root.display()))?;
+    let site_yaml = root.join("content").join("site.yaml");
+    if !site_yaml.is_file() {
+        return Err(format!(
+            "{} not found: is `{}` a labsite site? (`labsite init DIR` makes one)",
+            site_yaml.display(),
+            cfg.root.display()
+        ));
+    }
+    let listener = bind(cfg.bind, cfg.port)?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let url = site_url(cfg.bind, addr.port());
+    if cfg.bind.is_unspecified() {
+        eprintln!(
+            "listening on every address ({}); other machines can reach it",
+            addr.ip()
+        );
+    }
+
+    let mut build = cfg.build;
+    build.load.base_url = Some(url.clone());
+    let shared = Arc::new(Shared {
+        root,
+        build,
+        site: RwLock::new(Arc::new(SiteFiles::empty())),
+        hub: Hub::new(),
+        trace: std::env::var_os("LABSITE_TRACE_RELOAD").is_some_and(|v| !v.is_empty() && v != "0"),
+    });
+
+    // Watch before the first build: a save during it is not lost.
+    match SiteWatcher::new(&shared.root) {
+        Ok(mut watcher) => {
+            let shared = shared.clone();
+            std::thread::Builder::new()
+                .name("labsite-watch".into())
+                .spawn(move || {
+                    while let Some(batch) = watcher.next_batch() {
+                        rebuild(&shared, &batch);
+                    }
+                })
+                .map_err(|e| format!("cannot start the watcher: {e}"))?;
+        }
+        Err(e) => {
+            eprintln!("warning: cannot watch the site ({e}); pages will not reload on change")
+        }
+    }
+
+    first_build(&shared);
+
+    let server = Arc::new(
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| format!("cannot serve on {addr}: {e}"))?,
+    );
+    {
+        let shared = shared.clone();
+        let server = server.clone();
+        std::thread::Builder::new()
+            .name("labsite-http".into())
+            .spawn(move || {
+                for req in server.incoming_requests() {
+                    let shared = shared.clone();
+                    // One thread per request: an event stream holds its
+                    // thread for as long as the page is open.
+                    let spawned =
+                        std::thread::Builder::new().spawn(move || http::handle(&shared, req));
+                    if let Err(e) = spawned {
+                        eprintln!("warning: cannot answer a request: {e}");
+                    }
+                }
+            })
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+    }
+    Ok(Running {
+        url,
+        shared,
+        server,
+    })
+}
+
+fn options(shared: &Shared, generation: u64) -> BuildOptions {
+    BuildOptions {
+        live_reload_html: reload::snippet(generation),
+        ..shared.build.clone()
+    }
+}
+
+fn first_build(shared: &Shared) {
+    match build_site(&shared.root, &options(shared, 1)) {
+        Ok(built) => {
+            print_warnings(&built);
+            let (pages, ms) = (built.pages, built.elapsed_ms);
+            shared.swap(SiteFiles::from_built(built, 1));
+            shared.hub.built(1, Change::Reload);
+            eprintln!("built {pages} pages in {ms} ms");
+        }
+        Err(e) => {
+            failed(shared, e);
+            eprintln!("the site has errors: serving a page that lists them until they are fixed");
+        }
+    }
+}
+
+fn print_warnings(built: &Built) {
+    if !built.warnings.is_empty() {
+        let mut w = built.warnings.clone();
+        eprint!("{}", report(&mut w));
+    }
+}
+
+/// The `error` event's data: `[{location, message, rendered}]`.
+pub fn diagnostics_json(diags: &[Diagnostic]) -> String {
+    let list: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            json!({
+                "location": d.location_label(),
+                "message": d.message,
+                "rendered": d.render(),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}
+
+/// Print a failed build as `build` does, and tell the pages.
+fn failed(shared: &Shared, e: BuildError) -> usize {
+    let (json, text, count) = match e {
+        BuildError::Io(msg) => {
+            let text = format!("error: {msg}\n");
+            let json = json!([{ "location": null, "message": msg, "rendered": text }]).to_string();
+            (json, text, 1)
+        }
+        BuildError::Content(mut diags) => {
+            // `report` sorts them; the overlay lists them in the same order.
+            let text = report(&mut diags);
+            let count = diags
+                .iter()
+                .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+                .count();
+            (diagnostics_json(&diags), text, count)
+        }
+    };
+    eprint!("{text}");
+    shared.hub.failed(json, text);
+    count
+}
+
+fn describe(paths: &[String]) -> String {
+    const SHOWN: usize = 3;
+    if paths.is_empty() {
+        return "files changed".into();
+    }
+    let mut s = paths
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        s.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    format!("changed {s}")
+}
+
+/// Rebuild after a batch of changes; on success swap and then tell the
+/// pages, on failure keep the last good build.
+fn rebuild(shared: &Shared, batch: &Batch) {
+    let started = Instant::now();
+    let generation = shared.current().generation + 1;
+    let what = describe(&batch.paths);
+    match build_site(&shared.root, &options(shared, generation)) {
+        Ok(built) => {
+            let built_at = Instant::now();
+            print_warnings(&built);
+            let pages = built.pages;
+            let css_only =
+                !batch.paths.is_empty() && batch.paths.iter().all(|p| p.ends_with(".css"));
+            shared.swap(SiteFiles::from_built(built, generation));
+            let event = shared.hub.built(
+                generation,
+                if css_only {
+                    Change::Css
+                } else {
+                    Change::Reload
+                },
+            );
+            let sent = Instant::now();
+            let ms = sent.duration_since(started).as_millis();
+            let note = if event == "css" {
+                " (stylesheets swapped in place)"
+            } else {
+                ""
+            };
+            eprintln!("{what} → rebuilt {pages} pages in {ms} ms{note}");
+            if shared.trace {
+                eprintln!(
+                    "trace: {event} sent {:.1} ms after the first event (waiting for quiet {:.1} ms, build {:.1} ms, swap and send {:.1} ms)",
+                    ms_f(sent.duration_since(batch.first_event)),
+                    ms_f(started.duration_since(batch.first_event)),
+                    ms_f(built_at.duration_since(started)),
+                    ms_f(sent.duration_since(built_at)),
+                );
+            }
+        }
+        Err(e) => {
+            let errors = failed(shared, e);
+            let ms = started.elapsed().as_millis();
+            eprintln!(
+                "{what} → build failed with {errors} error{} in {ms} ms; still serving the last good build",
+                if errors == 1 { "" } else { "s" }
+            );
+        }
+    }
+}
+
+fn ms_f(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
