@@ -12,9 +12,13 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
-use crate::pipeline::OutputFile;
+use crate::pipeline::{OutputFile, Sink};
 
 /// The file that marks a directory as labsite's output.
 pub const MARKER: &str = ".labsite-output";
@@ -118,42 +122,6 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
-/// Write the staging tree: changed files are written, unchanged ones
-/// hard-linked from the previous output.
-fn write_tree(
-    dir: &Path,
-    files: &[OutputFile],
-    fps: &[(String, String)],
-    old: &HashMap<String, String>,
-    out: &Path,
-) -> std::io::Result<usize> {
-    std::fs::create_dir_all(dir)?;
-    let mut parents: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    parents.sort();
-    parents.dedup();
-    for p in &parents {
-        std::fs::create_dir_all(p)?;
-    }
-    let written: std::io::Result<Vec<bool>> = files
-        .par_iter()
-        .zip(fps.par_iter())
-        .map(|(f, (_, fp))| {
-            let path = dir.join(&f.path);
-            if old.get(&f.path) == Some(fp) && std::fs::hard_link(out.join(&f.path), &path).is_ok()
-            {
-                return Ok(false);
-            }
-            std::fs::write(&path, &f.bytes).map(|_| true)
-        })
-        .collect();
-    let written = written?.into_iter().filter(|w| *w).count();
-    std::fs::write(dir.join(MARKER), manifest_text(fps))?;
-    Ok(written)
-}
-
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
@@ -182,60 +150,151 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
     Err(std::io::Error::other("no atomic exchange on this system"))
 }
 
+/// A staging directory beside the output that files are written into as
+/// they are built. Unchanged files (by the previous output's manifest) are
+/// hard-linked from it instead of written. [`Staging::finish`] swaps it into
+/// place; dropping it unfinished removes it, leaving the output untouched.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: HashMap<String, String>,
+    entries: Mutex<Vec<(String, String)>>,
+    dirs: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn begin(out: &Path, root: &Path) -> Result<Staging, String> {
+        check_output_path(out, root)?;
+        let dir = sibling(out, &format!("labsite-staging-{}", std::process::id()));
+        if dir.exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let old = if out.join(MARKER).is_file() {
+            read_manifest(out)
+        } else {
+            HashMap::new()
+        };
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            old,
+            entries: Mutex::new(Vec::new()),
+            dirs: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+            finished: false,
+        })
+    }
+
+    fn write(&self, file: &OutputFile) -> std::io::Result<String> {
+        let fp = fingerprint(&file.bytes);
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            let known = self
+                .dirs
+                .lock()
+                .map(|d| d.contains(parent))
+                .unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(parent)?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(parent.to_path_buf());
+                }
+            }
+        }
+        if self.old.get(&file.path) == Some(&fp)
+            && std::fs::hard_link(self.out.join(&file.path), &path).is_ok()
+        {
+            return Ok(fp);
+        }
+        std::fs::write(&path, &file.bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(fp)
+    }
+
+    /// Move the staged site into place in one step. When nothing changed,
+    /// the output is left as it is.
+    pub fn finish(mut self) -> Result<Published, String> {
+        self.finished = true;
+        let mut entries = std::mem::take(
+            &mut *self
+                .entries
+                .lock()
+                .map_err(|_| "a writer thread panicked".to_string())?,
+        );
+        entries.sort();
+        let total = entries.len();
+        let written = self.written.load(Ordering::Relaxed);
+        let same_set =
+            self.old.len() == total && entries.iter().all(|(p, fp)| self.old.get(p) == Some(fp));
+        if written == 0 && same_set {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Ok(Published {
+                written: 0,
+                unchanged: total,
+            });
+        }
+        if let Err(e) = std::fs::write(self.dir.join(MARKER), manifest_text(&entries)) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(format!("cannot write {}: {e}", self.dir.display()));
+        }
+        let (out, staging) = (&self.out, &self.dir);
+        if out.exists() {
+            // One atomic step where the system has it; the old tree ends up
+            // in the staging path and is removed after.
+            if exchange(staging, out).is_err() {
+                let old = sibling(out, &format!("labsite-old-{}", std::process::id()));
+                std::fs::rename(out, &old)
+                    .map_err(|e| format!("cannot move {} aside: {e}", out.display()))?;
+                if let Err(e) = std::fs::rename(staging, out) {
+                    let _ = std::fs::rename(&old, out);
+                    return Err(format!(
+                        "cannot move the new site into {}: {e}",
+                        out.display()
+                    ));
+                }
+                let _ = std::fs::remove_dir_all(&old);
+            } else {
+                let _ = std::fs::remove_dir_all(staging);
+            }
+        } else {
+            std::fs::rename(staging, out)
+                .map_err(|e| format!("cannot move the new site into {}: {e}", out.display()))?;
+        }
+        Ok(Published {
+            written,
+            unchanged: total - written,
+        })
+    }
+}
+
+impl Sink for Staging {
+    fn emit(&self, file: OutputFile) -> Result<(), String> {
+        let fp = self
+            .write(&file)
+            .map_err(|e| format!("cannot write {}: {e}", self.dir.join(&file.path).display()))?;
+        self.entries
+            .lock()
+            .map_err(|_| "a writer thread panicked".to_string())?
+            .push((file.path, fp));
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Write `files` to `out` atomically, writing only what changed.
 pub fn publish(files: &[OutputFile], out: &Path, root: &Path) -> Result<Published, String> {
-    check_output_path(out, root)?;
-    let fps: Vec<(String, String)> = files
-        .par_iter()
-        .map(|f| (f.path.clone(), fingerprint(&f.bytes)))
-        .collect();
-    let old = if out.join(MARKER).is_file() {
-        read_manifest(out)
-    } else {
-        HashMap::new()
-    };
-    if !old.is_empty() && old.len() == fps.len() && fps.iter().all(|(p, fp)| old.get(p) == Some(fp))
-    {
-        return Ok(Published {
-            written: 0,
-            unchanged: files.len(),
-        });
-    }
-    let staging = sibling(out, &format!("labsite-staging-{}", std::process::id()));
-    if staging.exists() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    let written = match write_tree(&staging, files, &fps, &old, out) {
-        Ok(w) => w,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(format!("cannot write {}: {e}", staging.display()));
-        }
-    };
-    if out.exists() {
-        // One atomic step where the system has it; the old tree ends up in
-        // the staging path and is removed after.
-        if exchange(&staging, out).is_err() {
-            let old = sibling(out, &format!("labsite-old-{}", std::process::id()));
-            std::fs::rename(out, &old)
-                .map_err(|e| format!("cannot move {} aside: {e}", out.display()))?;
-            if let Err(e) = std::fs::rename(&staging, out) {
-                let _ = std::fs::rename(&old, out);
-                return Err(format!(
-                    "cannot move the new site into {}: {e}",
-                    out.display()
-                ));
-            }
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            let _ = std::fs::remove_dir_all(&staging);
-        }
-    } else {
-        std::fs::rename(&staging, out)
-            .map_err(|e| format!("cannot move the new site into {}: {e}", out.display()))?;
-    }
-    Ok(Published {
-        written,
-        unchanged: files.len() - written,
-    })
+    let staging = Staging::begin(out, root)?;
+    files.par_iter().try_for_each(|f| staging.emit(f.clone()))?;
+    staging.finish()
 }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +18,7 @@ use crate::privacy::terms::{
     IdentityTerm, ParticipantIdentity, TermOwner, deny_terms, participant_terms, term_problem,
 };
 use crate::public::survey::PrivacyStats;
-use crate::public::{Origin, build_public_site, lab_paths};
+use crate::public::{Origin, PageSpec, PublicLab, PublicSite, lab_paths};
 use crate::render::feeds::{self, FeedInfo};
 use crate::render::templates::{CommonContext, Theme};
 use crate::source::{LoadError, LoadOptions, Site, load_site};
@@ -185,11 +186,145 @@ fn common_context(
     }
 }
 
+/// Phase timings, printed with `LABSITE_TIMINGS=1` (for profiling).
+struct Phases {
+    on: bool,
+    last: Instant,
+    marks: Vec<(&'static str, u128)>,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            on: std::env::var_os("LABSITE_TIMINGS").is_some(),
+            last: Instant::now(),
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        if self.on {
+            self.marks.push((name, self.last.elapsed().as_micros()));
+            self.last = Instant::now();
+        }
+    }
+
+    fn report(&self) {
+        if self.on {
+            let parts: Vec<String> = self
+                .marks
+                .iter()
+                .map(|(n, us)| format!("{n} {:.1} ms", *us as f64 / 1000.0))
+                .collect();
+            eprintln!("timings: {}", parts.join(", "));
+        }
+    }
+}
+
+/// Where built files go: memory (serve, tests), a staging directory
+/// (build), or nowhere (check). Called from many threads; every file has
+/// passed the leak gate before it is emitted.
+pub trait Sink: Sync {
+    fn emit(&self, file: OutputFile) -> Result<(), String>;
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct MemorySink(Mutex<Vec<OutputFile>>);
+
+impl Sink for MemorySink {
+    fn emit(&self, file: OutputFile) -> Result<(), String> {
+        self.0
+            .lock()
+            .map_err(|_| "a rendering thread panicked".to_string())?
+            .push(file);
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_default();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// Drops every file (`check`).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn emit(&self, _file: OutputFile) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A file that failed the leak gate.
+struct Leak {
+    path: String,
+    origins: Vec<Origin>,
+    terms: Vec<usize>,
+}
+
+/// Gates each file as it is made and hands the clean ones to the sink.
+struct GatedSink<'a> {
+    gate: &'a Gate,
+    sink: &'a dyn Sink,
+    leaks: Mutex<Vec<Leak>>,
+    errors: Mutex<Vec<String>>,
+    paths: Mutex<Vec<String>>,
+}
+
+impl GatedSink<'_> {
+    fn emit(&self, file: OutputFile) {
+        let mut terms: Vec<usize> = {
+            let text = String::from_utf8_lossy(&file.bytes);
+            self.gate.scan(&text).into_iter().map(|h| h.term).collect()
+        };
+        if let Ok(mut p) = self.paths.lock() {
+            p.push(file.path.clone());
+        }
+        if !terms.is_empty() {
+            terms.sort_unstable();
+            terms.dedup();
+            if let Ok(mut l) = self.leaks.lock() {
+                l.push(Leak {
+                    path: file.path,
+                    origins: file.origins,
+                    terms,
+                });
+            }
+            return;
+        }
+        if let Err(e) = self.sink.emit(file)
+            && let Ok(mut errs) = self.errors.lock()
+        {
+            errs.push(e);
+        }
+    }
+}
+
 /// Load, check, render and gate a site, in memory.
 pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError> {
+    let sink = MemorySink::default();
+    let mut built = build_site_into(root, opts, &sink)?;
+    built.files = sink.into_files();
+    Ok(built)
+}
+
+/// Load, check, render and gate a site, handing each file to `sink` as soon
+/// as it has passed the gate. On an error the sink may hold some files: the
+/// caller discards them (nothing reaches the output directory).
+pub fn build_site_into(
+    root: &Path,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<Built, BuildError> {
     let started = Instant::now();
+    let mut phases = Phases::new();
     let now = opts.now.unwrap_or_else(Utc::now);
     let site = load_site(root, &opts.load)?;
+    phases.mark("load");
     let urls = Urls::new(&site.config.base_url);
 
     let (terms, mut diags) = collect_terms(&site);
@@ -200,32 +335,17 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
             None
         }
     };
-    for lab in &site.labs {
-        if let Some(doc) = &lab.report {
-            let rendered = crate::render::markdown::render(
-                &doc.body,
-                crate::render::markdown::Trust::Author,
-                &urls,
-            );
-            // The report page is at labs/<id>/: two folders below the root.
-            for link in rendered
-                .dotted_links
-                .into_iter()
-                .filter(|l| crate::render::markdown::climbs_out(l, 2))
-            {
-                diags.push(
-                    Diagnostic::error(format!("the link `{link}` points outside the site"), Some(Loc::file(&doc.file)))
-                        .with_help("link to files beside report.md, or to a page of the site with a path starting with `/`"),
-                );
-            }
-        }
-    }
     let Some(theme) = theme.filter(|_| diags.is_empty()) else {
         return Err(BuildError::Content(diags));
     };
-
+    phases.mark("terms+theme");
+    let cfg = &site.config;
     let redactor = Redactor::new(&terms);
-    let public = build_public_site(&site, &urls, now, &redactor, &theme.words).map_err(|errs| {
+    let allow: Vec<String> = cfg.privacy.allow.iter().map(|a| a.term.clone()).collect();
+    let gate = Gate::new(&terms, &allow);
+    phases.mark("automata");
+
+    let public = PublicSite::new(&site, &urls, now, &theme.words).map_err(|errs| {
         BuildError::Content(
             errs.into_iter()
                 .map(|e| {
@@ -240,48 +360,94 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
                 .collect(),
         )
     })?;
-
+    let highlights = public.highlights(&redactor);
     let common = common_context(
         &site,
         &theme,
         &urls,
-        public.has_series_program,
-        public.has_highlights,
+        public.has_series_program(),
+        !highlights.is_empty(),
         &opts.live_reload_html,
     );
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = public
-        .pages
-        .par_iter()
-        .map(|p| {
-            theme.render_page(p, &common).map(|html| OutputFile {
-                path: p.path.clone(),
-                bytes: html.into_bytes(),
-                origins: p.origins.clone(),
-            })
+    let out = GatedSink {
+        gate: &gate,
+        sink,
+        leaks: Mutex::new(Vec::new()),
+        errors: Mutex::new(Vec::new()),
+        paths: Mutex::new(Vec::new()),
+    };
+    let render_errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let render = |page: &PageSpec| match theme.render_page(page, &common) {
+        Ok(html) => out.emit(OutputFile {
+            path: page.path.clone(),
+            bytes: html.into_bytes(),
+            origins: page.origins.clone(),
+        }),
+        Err(d) => {
+            if let Ok(mut e) = render_errors.lock() {
+                e.push(d);
+            }
+        }
+    };
+
+    // Each lab: its pages, calendar and assets, rendered, gated and emitted
+    // in parallel; only the feed's few entries are kept.
+    let per_lab: Vec<(usize, PrivacyStats, Option<String>, Vec<Diagnostic>)> = (0..site.labs.len())
+        .into_par_iter()
+        .map(|i| {
+            let lab = &site.labs[i];
+            let lab_out = public.lab_output(i, &redactor);
+            let mut diags = Vec::new();
+            if let Some(doc) = &lab.report {
+                // The report page is at labs/<id>/: two folders below the root.
+                for link in lab_out.dotted_links.iter().filter(|l| crate::render::markdown::climbs_out(l, 2)) {
+                    diags.push(
+                        Diagnostic::error(format!("the link `{link}` points outside the site"), Some(Loc::file(&doc.file)))
+                            .with_help("link to files beside report.md, or to a page of the site with a path starting with `/`"),
+                    );
+                }
+            }
+            for page in &lab_out.pages {
+                render(page);
+            }
+            if let Some(ics) = calendar_file(&public.labs[i], cfg, &urls, now) {
+                out.emit(ics);
+            }
+            for a in &lab.assets {
+                match std::fs::read(&a.path) {
+                    Ok(bytes) => out.emit(OutputFile {
+                        path: format!("labs/{}/{}", lab.record.id, a.rel),
+                        bytes,
+                        origins: vec![Origin::Lab(lab.record.id.clone())],
+                    }),
+                    Err(e) => {
+                        if let Ok(mut errs) = out.errors.lock() {
+                            errs.push(format!("{}: {e}", a.path.display()));
+                        }
+                    }
+                }
+            }
+            let pages = lab_out.pages.len();
+            (pages, lab_out.stats, lab_out.feed_html, diags)
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + 16);
-    let mut errors = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
+    let mut stats = PrivacyStats::default();
+    let mut pages = 0;
+    let mut feed_entries = Vec::new();
+    for (i, (n, s, feed, d)) in per_lab.into_iter().enumerate() {
+        pages += n;
+        stats.add(&s);
+        diags.extend(d);
+        if let Some(html) = feed {
+            feed_entries.push(public.feed_entry(i, html));
         }
     }
-    if !errors.is_empty() {
-        // One broken template fails every page: report each template once.
-        errors.sort_by(|a, b| a.message.cmp(&b.message));
-        errors.dedup_by(|a, b| {
-            a.message.split(" failed to render").next()
-                == b.message.split(" failed to render").next()
-        });
-        return Err(BuildError::Content(errors));
-    }
-    let pages = files.len();
-    let html_paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    let site_pages = public.site_pages(highlights);
+    pages += site_pages.len();
+    site_pages.par_iter().for_each(render);
+    phases.mark("render+gate");
 
     let site_origin = vec![Origin::Site];
-    let cfg = &site.config;
     let generator = format!("labsite {}", env!("CARGO_PKG_VERSION"));
     let author = if cfg.organizer.name.is_empty() {
         &cfg.title
@@ -296,158 +462,149 @@ pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError>
             lang: cfg.language.code(),
             generator: &generator,
         },
-        &public.reports,
+        &feed_entries,
         &urls,
     );
     let mut all_origins = site_origin.clone();
-    all_origins.extend(site.labs.iter().map(|l| Origin::Lab(l.record.id.clone())));
-    files.push(OutputFile {
+    all_origins.extend(feed_entries.iter().map(|(l, _)| Origin::Lab(l.id.clone())));
+    out.emit(OutputFile {
         path: "feed.xml".into(),
         bytes: feed.into_bytes(),
         origins: all_origins,
     });
-    files.push(OutputFile {
+    let html_paths: Vec<String> = out
+        .paths
+        .lock()
+        .map(|p| p.iter().filter(|p| p.ends_with(".html")).cloned().collect())
+        .unwrap_or_default();
+    out.emit(OutputFile {
         path: "sitemap.xml".into(),
         bytes: feeds::sitemap(&html_paths, &urls).into_bytes(),
         origins: site_origin.clone(),
     });
-    files.push(OutputFile {
+    out.emit(OutputFile {
         path: "robots.txt".into(),
         bytes: feeds::robots(&urls).into_bytes(),
         origins: site_origin.clone(),
     });
     for (rel, bytes) in &theme.static_files {
-        files.push(OutputFile {
+        out.emit(OutputFile {
             path: rel.clone(),
             bytes: bytes.clone(),
             origins: site_origin.clone(),
         });
     }
-    for pl in &public.labs {
-        if pl.recruitment.is_some() {
-            let (_, _, recruit_p, ics_p) = lab_paths(&pl.id);
-            let host = urls
-                .base_url()
-                .split("://")
-                .nth(1)
-                .and_then(|r| r.split('/').next())
-                .unwrap_or("labsite");
-            let uid = format!("lab-{}@{}", pl.id, host);
-            let page_url = urls.absolute(&recruit_p);
-            let location = if pl.venue.online {
-                if pl.venue.name.is_empty() {
-                    "Online".to_string()
-                } else {
-                    format!("{} (online)", pl.venue.name)
-                }
-            } else if pl.venue.address.is_empty() {
-                pl.venue.name.clone()
-            } else {
-                format!("{} {}", pl.venue.name, pl.venue.address)
-                    .trim()
-                    .to_string()
-            };
-            let description = format!("{}\n{}", pl.summary, page_url).trim().to_string();
-            let ics = crate::render::ics::calendar(&crate::render::ics::CalendarEvent {
-                uid: &uid,
-                summary: &pl.title,
-                description: &description,
-                location: &location,
-                url: &page_url,
-                start: pl.start_utc,
-                end: pl.end_utc,
-                tz: cfg.timezone,
-                stamp: now,
-                cancelled: pl.status == "cancelled",
-                organizer_name: &cfg.organizer.name,
-                organizer_email: &cfg.organizer.email,
-            });
-            files.push(OutputFile {
-                path: ics_p,
-                bytes: ics.into_bytes(),
-                origins: vec![Origin::Lab(pl.id.clone())],
-            });
-        }
+    phases.mark("feeds+static");
+    phases.report();
+
+    let mut render_errors = render_errors.into_inner().unwrap_or_default();
+    if !render_errors.is_empty() {
+        // One broken template fails every page: report each template once.
+        render_errors.sort_by(|a, b| a.message.cmp(&b.message));
+        render_errors.dedup_by(|a, b| {
+            a.message.split(" failed to render").next()
+                == b.message.split(" failed to render").next()
+        });
+        diags.extend(render_errors);
     }
-    // Assets beside report.md are published beside the lab's pages.
-    let mut io_errors = Vec::new();
-    for lab in &site.labs {
-        for a in &lab.assets {
-            match std::fs::read(&a.path) {
-                Ok(bytes) => files.push(OutputFile {
-                    path: format!("labs/{}/{}", lab.record.id, a.rel),
-                    bytes,
-                    origins: vec![Origin::Lab(lab.record.id.clone())],
-                }),
-                Err(e) => io_errors.push(format!("{}: {e}", a.path.display())),
-            }
-        }
+    let mut paths = out.paths.into_inner().unwrap_or_default();
+    paths.sort();
+    if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
+        diags.push(Diagnostic::error(
+            format!("two sources write the same output file `{}`", w[0]),
+            None,
+        ));
     }
+    let leaks = out.leaks.into_inner().unwrap_or_default();
+    diags.extend(leak_diagnostics(
+        &gate,
+        &terms,
+        leaks,
+        &site,
+        opts.show_terms,
+    ));
+    if !diags.is_empty() {
+        return Err(BuildError::Content(diags));
+    }
+    let io_errors = out.errors.into_inner().unwrap_or_default();
     if !io_errors.is_empty() {
         return Err(BuildError::Io(io_errors.join("\n")));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let dup = files
-        .windows(2)
-        .find(|w| w[0].path == w[1].path)
-        .map(|w| w[0].path.clone());
-    if let Some(path) = dup {
-        return Err(BuildError::Content(vec![Diagnostic::error(
-            format!("two sources write the same output file `{path}`"),
-            None,
-        )]));
-    }
-
-    let gate = Gate::new(
-        &terms,
-        &cfg.privacy
-            .allow
-            .iter()
-            .map(|a| a.term.clone())
-            .collect::<Vec<_>>(),
-    );
-    let leaks = run_gate(&gate, &terms, &files, &site, opts.show_terms);
-    if !leaks.is_empty() {
-        return Err(BuildError::Content(leaks));
-    }
     Ok(Built {
-        files,
+        files: Vec::new(),
         pages,
-        stats: public.stats,
+        stats,
         warnings: site.warnings,
         elapsed_ms: started.elapsed().as_millis(),
     })
 }
 
-/// Scan every output file; each hit becomes an error naming the term's
-/// owner, the output file and the sources that contain the term.
-pub fn run_gate(
+/// The `.ics` of a lab that recruits.
+fn calendar_file(
+    pl: &PublicLab,
+    cfg: &crate::source::site::SiteConfig,
+    urls: &Urls,
+    now: DateTime<Utc>,
+) -> Option<OutputFile> {
+    pl.recruitment.as_ref()?;
+    let (_, _, recruit_p, ics_p) = lab_paths(&pl.id);
+    let host = urls
+        .base_url()
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("labsite");
+    let uid = format!("lab-{}@{}", pl.id, host);
+    let page_url = urls.absolute(&recruit_p);
+    let location = if pl.venue.online {
+        if pl.venue.name.is_empty() {
+            "Online".to_string()
+        } else {
+            format!("{} (online)", pl.venue.name)
+        }
+    } else if pl.venue.address.is_empty() {
+        pl.venue.name.clone()
+    } else {
+        format!("{} {}", pl.venue.name, pl.venue.address)
+            .trim()
+            .to_string()
+    };
+    let description = format!("{}\n{}", pl.summary, page_url).trim().to_string();
+    let ics = crate::render::ics::calendar(&crate::render::ics::CalendarEvent {
+        uid: &uid,
+        summary: &pl.title,
+        description: &description,
+        location: &location,
+        url: &page_url,
+        start: pl.start_utc,
+        end: pl.end_utc,
+        tz: cfg.timezone,
+        stamp: now,
+        cancelled: pl.status == "cancelled",
+        organizer_name: &cfg.organizer.name,
+        organizer_email: &cfg.organizer.email,
+    });
+    Some(OutputFile {
+        path: ics_p,
+        bytes: ics.into_bytes(),
+        origins: vec![Origin::Lab(pl.id.clone())],
+    })
+}
+
+/// Each file that failed the gate becomes an error naming the term's owner,
+/// the output file and the sources that contain the term.
+fn leak_diagnostics(
     gate: &Gate,
     terms: &[IdentityTerm],
-    files: &[OutputFile],
+    mut leaks: Vec<Leak>,
     site: &Site,
     show_terms: bool,
 ) -> Vec<Diagnostic> {
-    let hits: Vec<(usize, Vec<usize>)> = files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let text = String::from_utf8_lossy(&f.bytes);
-            let mut found: Vec<usize> = gate.scan(&text).into_iter().map(|h| h.term).collect();
-            found.sort_unstable();
-            found.dedup();
-            if found.is_empty() {
-                None
-            } else {
-                Some((i, found))
-            }
-        })
-        .collect();
+    leaks.sort_by(|a, b| a.path.cmp(&b.path));
     let mut diags = Vec::new();
     let mut source_cache: HashMap<(usize, String), Vec<Loc>> = HashMap::new();
-    for (i, found) in hits {
-        let f = &files[i];
-        for t in found {
+    for f in &leaks {
+        for &t in &f.terms {
             let term = &terms[t];
             let owner = match &term.owner {
                 TermOwner::Participant { lab, participant } => {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::diagnostics::report;
-use crate::pipeline::{BuildError, BuildOptions, Built, build_site};
+use crate::pipeline::{BuildError, BuildOptions, Built, build_site_into};
 
 /// The privacy summary printed after `build` and `check`.
 pub fn privacy_summary(b: &Built) -> String {
@@ -30,13 +30,19 @@ pub fn report_failure(e: BuildError) -> i32 {
 }
 
 pub fn run(root: &Path, out: &Path, opts: &BuildOptions) -> i32 {
-    if let Err(e) = crate::output::check_output_path(out, root) {
-        eprintln!("error: {e}");
-        return EXIT_USAGE;
-    }
-    let built = match build_site(root, opts) {
+    // Files are written into a staging directory as they pass the leak
+    // gate; only a build without errors moves it into place.
+    let staging = match crate::output::Staging::begin(out, root) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let built = match build_site_into(root, opts, &staging) {
         Ok(b) => b,
         Err(e) => {
+            drop(staging);
             let code = report_failure(e);
             eprintln!("nothing was published; {} is unchanged", out.display());
             return code;
@@ -46,7 +52,7 @@ pub fn run(root: &Path, out: &Path, opts: &BuildOptions) -> i32 {
         let mut w = built.warnings.clone();
         eprint!("{}", report(&mut w));
     }
-    match crate::output::publish(&built.files, out, root) {
+    match staging.finish() {
         Ok(p) => {
             eprintln!("{}", privacy_summary(&built));
             let changes = if p.written == 0 {

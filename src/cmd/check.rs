@@ -6,10 +6,10 @@ use std::path::Path;
 use super::EXIT_OK;
 use super::build::{privacy_summary, report_failure};
 use crate::diagnostics::report;
-use crate::pipeline::{BuildOptions, build_site};
+use crate::pipeline::{BuildOptions, NullSink, build_site_into};
 
 pub fn run(root: &Path, opts: &BuildOptions) -> i32 {
-    match build_site(root, opts) {
+    match build_site_into(root, opts, &NullSink) {
         Ok(built) => {
             if !built.warnings.is_empty() {
                 let mut w = built.warnings.clone();

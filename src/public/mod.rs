@@ -176,17 +176,6 @@ pub struct PageSpec {
     pub context: Value,
 }
 
-/// The whole public site.
-pub struct PublicSite {
-    pub labs: Vec<PublicLab>,
-    pub pages: Vec<PageSpec>,
-    /// Feed entries: held labs with a published report, newest first.
-    pub reports: Vec<(PublicLab, String)>,
-    pub stats: PrivacyStats,
-    pub has_series_program: bool,
-    pub has_highlights: bool,
-}
-
 pub fn program_view(spec: &ProgramSpec, start: Option<NaiveTime>, urls: &Urls) -> ProgramView {
     let mut t = start;
     let mut parts = Vec::new();
@@ -398,69 +387,144 @@ pub struct ViewError {
     pub message: String,
 }
 
-pub fn build_public_site(
-    site: &Site,
-    urls: &Urls,
-    now: DateTime<Utc>,
-    redactor: &Redactor,
-    words: &HashMap<String, String>,
-) -> Result<PublicSite, Vec<ViewError>> {
-    let w = Words {
-        map: words,
-        lang: site.config.language,
-    };
-    let k = site.config.privacy.min_group_size;
-    let mut errors = Vec::new();
-    let mut labs = Vec::new();
-    for lab in &site.labs {
-        match public_lab(lab, site, urls, now, &w) {
-            Ok(l) => labs.push(l),
-            Err(message) => errors.push(ViewError {
-                lab: lab.record.id.clone(),
-                message,
-            }),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let lab_json = |l: &PublicLab| serde_json::to_value(l).unwrap_or(Value::Null);
+/// How many reports the feed carries, how many the home page lists, and
+/// how many labs the site-wide highlights page shows (newest first).
+pub const FEED_LIMIT: usize = 20;
+pub const HOME_REPORTS: usize = 12;
+pub const HIGHLIGHT_LABS: usize = 12;
 
-    // The next lab: the earliest planned lab that has not started.
-    let next_lab = labs
-        .iter()
-        .filter(|l| l.status == "planned" && l.start_utc > now)
-        .min_by_key(|l| (l.start_utc, l.id.clone()))
-        .cloned();
-    let next_json = next_lab.as_ref().map(lab_json).unwrap_or(Value::Null);
-    let upcoming: Vec<Value> = {
-        let mut v: Vec<&PublicLab> = labs
+/// What one lab contributes to the site.
+#[derive(Default)]
+pub struct LabOutput {
+    pub pages: Vec<PageSpec>,
+    pub stats: PrivacyStats,
+    /// The rendered write-up, when the lab is among the feed's entries.
+    pub feed_html: Option<String>,
+    /// Relative links in the report that use `..` (checked by the caller).
+    pub dotted_links: Vec<String>,
+}
+
+/// The public view of a site. Site-wide facts are computed once; each lab's
+/// pages are built on demand ([`PublicSite::lab_output`]), so a build can
+/// render, gate and write them one lab at a time, in parallel.
+pub struct PublicSite<'a> {
+    site: &'a Site,
+    urls: &'a Urls,
+    words: Words<'a>,
+    joiner: String,
+    other: String,
+    /// Newest first, as `site.labs`.
+    pub labs: Vec<PublicLab>,
+    next_json: Value,
+    upcoming: Vec<Value>,
+    /// Indices of the labs with a published report, newest first.
+    reports: Vec<usize>,
+}
+
+impl<'a> PublicSite<'a> {
+    pub fn new(
+        site: &'a Site,
+        urls: &'a Urls,
+        now: DateTime<Utc>,
+        words: &'a HashMap<String, String>,
+    ) -> Result<PublicSite<'a>, Vec<ViewError>> {
+        let w = Words {
+            map: words,
+            lang: site.config.language,
+        };
+        let mut errors = Vec::new();
+        let mut labs = Vec::new();
+        for lab in &site.labs {
+            match public_lab(lab, site, urls, now, &w) {
+                Ok(l) => labs.push(l),
+                Err(message) => errors.push(ViewError {
+                    lab: lab.record.id.clone(),
+                    message,
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // The next lab: the earliest planned lab that has not started.
+        let mut upcoming: Vec<&PublicLab> = labs
             .iter()
             .filter(|l| l.status == "planned" && l.start_utc > now)
             .collect();
-        v.sort_by_key(|l| (l.start_utc, l.id.clone()));
-        v.into_iter().map(lab_json).collect()
-    };
+        upcoming.sort_by_key(|l| (l.start_utc, l.id.clone()));
+        let next_json = upcoming.first().map(|l| lab_json(l)).unwrap_or(Value::Null);
+        let upcoming = upcoming.into_iter().map(lab_json).collect();
+        let reports = labs
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.report_path.is_empty())
+            .map(|(i, _)| i)
+            .collect();
+        Ok(PublicSite {
+            site,
+            urls,
+            joiner: w.get("attribution_joiner", "・", ", "),
+            other: w.get("other", "その他", "Other"),
+            words: w,
+            labs,
+            next_json,
+            upcoming,
+            reports,
+        })
+    }
 
-    let mut pages = Vec::new();
-    let mut stats = PrivacyStats::default();
-    let mut reports = Vec::new();
-    let mut highlights = Vec::new();
-    let joiner = w.get("attribution_joiner", "・", ", ");
-    let other = w.get("other", "その他", "Other");
-    let survey_words = SurveyWords { other: &other };
+    pub fn has_series_program(&self) -> bool {
+        self.site
+            .series
+            .as_ref()
+            .is_some_and(|s| s.program.is_some() || s.framework.is_some())
+    }
 
-    for (lab, pl) in site.labs.iter().zip(&labs) {
+    /// `{lab, survey}` of the newest labs whose survey has results to
+    /// show, for the site-wide highlights page.
+    pub fn highlights(&self, redactor: &Redactor) -> Vec<Value> {
+        let k = self.site.config.privacy.min_group_size;
+        let words = SurveyWords { other: &self.other };
+        self.reports
+            .iter()
+            .filter_map(|&i| {
+                let (survey, _) =
+                    public_survey(&self.site.labs[i].record, k, redactor, &words, &self.joiner);
+                survey
+                    .filter(|s| !s.withheld)
+                    .map(|s| json!({"lab": lab_json(&self.labs[i]), "survey": s}))
+            })
+            .take(HIGHLIGHT_LABS)
+            .collect()
+    }
+
+    /// The public lab paired with its rendered write-up, for the feed.
+    pub fn feed_entry(&self, i: usize, html: String) -> (PublicLab, String) {
+        (self.labs[i].clone(), html)
+    }
+
+    /// The pages of lab `i` (report, program, recruitment), with what the
+    /// privacy rules did.
+    pub fn lab_output(&self, i: usize, redactor: &Redactor) -> LabOutput {
+        let (site, urls, w) = (self.site, self.urls, &self.words);
+        let lab = &site.labs[i];
+        let pl = &self.labs[i];
+        let k = site.config.privacy.min_group_size;
+        let mut out = LabOutput::default();
         let origin = vec![Origin::Lab(pl.id.clone())];
         let (report_p, program_p, recruit_p, _) = lab_paths(&pl.id);
         let program = program_view(&lab.program, Some(lab.record.start), urls);
         let program_json = serde_json::to_value(&program).unwrap_or(Value::Null);
-        let (survey, s) = public_survey(&lab.record, k, redactor, &survey_words, &joiner);
-        stats.add(&s);
+        let rank = self.reports.iter().position(|&r| r == i);
         if !pl.report_path.is_empty()
             && let Some(doc) = &lab.report
         {
+            let survey_words = SurveyWords { other: &self.other };
+            let (survey, stats) =
+                public_survey(&lab.record, k, redactor, &survey_words, &self.joiner);
+            out.stats = stats;
             let rendered = markdown::render(&doc.body, Trust::Author, urls);
+            out.dotted_links = rendered.dotted_links;
             let title = doc.front.title.clone().unwrap_or_else(|| pl.title.clone());
             let description = doc
                 .front
@@ -471,15 +535,15 @@ pub fn build_public_site(
                 .as_ref()
                 .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
                 .unwrap_or(Value::Null);
-            if let Some(sv) = survey.as_ref().filter(|s| !s.withheld) {
-                highlights.push(json!({"lab": lab_json(pl), "survey": sv}));
+            if rank.is_some_and(|r| r < FEED_LIMIT) {
+                out.feed_html = Some(rendered.html.clone());
             }
-            pages.push(PageSpec {
-                path: report_p.clone(),
+            out.pages.push(PageSpec {
+                path: report_p,
                 template: "report.html",
                 kind: "report",
-                title: title.clone(),
-                description: description.clone(),
+                title,
+                description,
                 og_type: "article",
                 image: pl.cover_url.clone(),
                 origins: origin.clone(),
@@ -489,13 +553,12 @@ pub fn build_public_site(
                     "toc": rendered.toc,
                     "program": program_json,
                     "survey": survey_json,
-                    "next_lab": next_json,
+                    "next_lab": self.next_json,
                 }),
             });
-            reports.push((pl.clone(), rendered.html.clone()));
         }
         if !pl.program_path.is_empty() {
-            pages.push(PageSpec {
+            out.pages.push(PageSpec {
                 path: program_p,
                 template: "program.html",
                 kind: "program",
@@ -543,7 +606,7 @@ pub fn build_public_site(
                 remaining: rec.seats_left,
                 language: site.config.language.code(),
             });
-            pages.push(PageSpec {
+            out.pages.push(PageSpec {
                 path: recruit_p,
                 template: "recruitment.html",
                 kind: "recruitment",
@@ -551,112 +614,113 @@ pub fn build_public_site(
                 description: if pl.summary.is_empty() { program.concept.clone() } else { pl.summary.clone() },
                 og_type: "website",
                 image: pl.cover_url.clone(),
-                origins: origin.clone(),
+                origins: origin,
                 context: json!({"lab": lab_json(pl), "recruitment": rec, "program": program_json, "jsonld": jsonld}),
             });
         }
+        out
     }
 
-    let reports_json: Vec<Value> = labs
-        .iter()
-        .filter(|l| !l.report_path.is_empty())
-        .map(lab_json)
-        .collect();
-    let all_labs: Vec<Value> = labs.iter().map(lab_json).collect();
-    let series = site
-        .series
-        .as_ref()
-        .filter(|s| s.program.is_some() || s.framework.is_some());
-    let concept = site
-        .series
-        .as_ref()
-        .and_then(|s| s.concept.clone())
-        .unwrap_or_default();
-    pages.push(PageSpec {
-        path: "index.html".into(),
-        template: "home.html",
-        kind: "home",
-        title: String::new(),
-        description: site.config.description.clone(),
-        og_type: "website",
-        image: String::new(),
-        origins: vec![Origin::Site],
-        context: json!({"concept": concept, "next_lab": next_json, "reports": reports_json, "upcoming": upcoming}),
-    });
-    pages.push(PageSpec {
-        path: "labs/index.html".into(),
-        template: "labs.html",
-        kind: "labs",
-        title: w.get("labs", "ラボ一覧", "All labs"),
-        description: site.config.description.clone(),
-        og_type: "website",
-        image: String::new(),
-        origins: vec![Origin::Site],
-        context: json!({"labs": all_labs}),
-    });
-    if let Some(series) = series {
-        let program = program_view(series, None, urls);
+    /// The site-wide pages: home, labs index, series program, highlights,
+    /// free pages, 404. `highlights` are the labs' highlight entries, newest
+    /// first.
+    pub fn site_pages(&self, highlights: Vec<Value>) -> Vec<PageSpec> {
+        let (site, urls, w) = (self.site, self.urls, &self.words);
+        let mut pages = Vec::new();
+        let reports_json: Vec<Value> = self
+            .reports
+            .iter()
+            .take(HOME_REPORTS)
+            .map(|&i| lab_json(&self.labs[i]))
+            .collect();
+        let all_labs: Vec<Value> = self.labs.iter().map(lab_json).collect();
+        let concept = site
+            .series
+            .as_ref()
+            .and_then(|s| s.concept.clone())
+            .unwrap_or_default();
         pages.push(PageSpec {
-            path: "program/index.html".into(),
-            template: "series_program.html",
-            kind: "series_program",
-            title: w.get("series_program", "プログラム", "Program"),
-            description: program.concept.clone(),
-            og_type: "website",
-            image: String::new(),
-            origins: vec![Origin::Site],
-            context: json!({"program": program}),
-        });
-    }
-    let has_highlights = !highlights.is_empty();
-    if has_highlights {
-        pages.push(PageSpec {
-            path: "highlights/index.html".into(),
-            template: "highlights.html",
-            kind: "highlights",
-            title: w.get("highlights", "アンケートから", "Survey highlights"),
+            path: "index.html".into(),
+            template: "home.html",
+            kind: "home",
+            title: String::new(),
             description: site.config.description.clone(),
             og_type: "website",
             image: String::new(),
-            origins: site
-                .labs
-                .iter()
-                .map(|l| Origin::Lab(l.record.id.clone()))
-                .collect(),
-            context: json!({"labs": highlights}),
+            origins: vec![Origin::Site],
+            context: json!({"concept": concept, "next_lab": self.next_json, "reports": reports_json, "upcoming": self.upcoming}),
         });
-    }
-    for p in &site.pages {
-        let rendered = markdown::render(&p.doc.body, Trust::Author, urls);
         pages.push(PageSpec {
-            path: format!("{}/index.html", p.slug),
-            template: "page.html",
-            kind: "page",
-            title: p.doc.front.title.clone().unwrap_or_else(|| p.slug.clone()),
-            description: p.doc.front.description.clone().unwrap_or_default(),
-            og_type: "article",
+            path: "labs/index.html".into(),
+            template: "labs.html",
+            kind: "labs",
+            title: w.get("labs", "ラボ一覧", "All labs"),
+            description: site.config.description.clone(),
+            og_type: "website",
             image: String::new(),
-            origins: vec![Origin::Page(p.slug.clone())],
-            context: json!({"content_html": rendered.html, "toc": rendered.toc}),
+            origins: vec![Origin::Site],
+            context: json!({"labs": all_labs}),
         });
+        if let Some(series) = site.series.as_ref().filter(|_| self.has_series_program()) {
+            let program = program_view(series, None, urls);
+            pages.push(PageSpec {
+                path: "program/index.html".into(),
+                template: "series_program.html",
+                kind: "series_program",
+                title: w.get("series_program", "プログラム", "Program"),
+                description: program.concept.clone(),
+                og_type: "website",
+                image: String::new(),
+                origins: vec![Origin::Site],
+                context: json!({"program": program}),
+            });
+        }
+        if !highlights.is_empty() {
+            pages.push(PageSpec {
+                path: "highlights/index.html".into(),
+                template: "highlights.html",
+                kind: "highlights",
+                title: w.get("highlights", "アンケートから", "Survey highlights"),
+                description: site.config.description.clone(),
+                og_type: "website",
+                image: String::new(),
+                origins: site
+                    .labs
+                    .iter()
+                    .map(|l| Origin::Lab(l.record.id.clone()))
+                    .collect(),
+                context: json!({"labs": highlights}),
+            });
+        }
+        for p in &site.pages {
+            let rendered = markdown::render(&p.doc.body, Trust::Author, urls);
+            pages.push(PageSpec {
+                path: format!("{}/index.html", p.slug),
+                template: "page.html",
+                kind: "page",
+                title: p.doc.front.title.clone().unwrap_or_else(|| p.slug.clone()),
+                description: p.doc.front.description.clone().unwrap_or_default(),
+                og_type: "article",
+                image: String::new(),
+                origins: vec![Origin::Page(p.slug.clone())],
+                context: json!({"content_html": rendered.html, "toc": rendered.toc}),
+            });
+        }
+        pages.push(PageSpec {
+            path: "404.html".into(),
+            template: "404.html",
+            kind: "404",
+            title: w.get("not_found", "ページが見つかりません", "Page not found"),
+            description: String::new(),
+            og_type: "website",
+            image: String::new(),
+            origins: vec![Origin::Site],
+            context: json!({}),
+        });
+        pages
     }
-    pages.push(PageSpec {
-        path: "404.html".into(),
-        template: "404.html",
-        kind: "404",
-        title: w.get("not_found", "ページが見つかりません", "Page not found"),
-        description: String::new(),
-        og_type: "website",
-        image: String::new(),
-        origins: vec![Origin::Site],
-        context: json!({}),
-    });
-    Ok(PublicSite {
-        labs,
-        pages,
-        reports,
-        stats,
-        has_series_program: series.is_some(),
-        has_highlights,
-    })
+}
+
+fn lab_json(l: &PublicLab) -> Value {
+    serde_json::to_value(l).unwrap_or(Value::Null)
 }
