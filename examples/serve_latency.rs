@@ -53,7 +53,8 @@ fn summary(name: &str, mut ms: Vec<f64>) {
 /// Events of the live-reload stream, each with the time it arrived.
 fn events(port: u16) -> Receiver<(String, Instant)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.write_all(b"GET /__labsite/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    s.write_all(b"GET /__labsite/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(s).lines() {
@@ -142,7 +143,11 @@ fn main() {
         builds.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let pages = running.site().pages;
-    println!("site: {} ({pages} pages), edited {}", root.display(), report.strip_prefix(site).unwrap().display());
+    println!(
+        "site: {} ({pages} pages), edited {}",
+        root.display(),
+        report.strip_prefix(site).unwrap().display()
+    );
     summary("save to reload", latencies);
     summary("build_site alone", builds);
 }
