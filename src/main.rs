@@ -145,7 +145,16 @@ fn main() {
             bind,
             open,
         } => match options(&site, None) {
-            Ok(build) => {
+            Ok(mut build) => {
+                // A preview runs for hours: without a fixed "now", each
+                // rebuild reads the clock, so recruitment status moves.
+                if site.now.is_none()
+                    && std::env::var("SOURCE_DATE_EPOCH")
+                        .ok()
+                        .is_none_or(|v| v.trim().is_empty())
+                {
+                    build.now = None;
+                }
                 let cfg = labsite::serve::ServeConfig {
                     root: site.root.clone(),
                     bind,
