@@ -276,3 +276,86 @@ fn too_few_consenting_respondents_withholds_the_results() {
         "a chart was shown for 2 respondents"
     );
 }
+
+#[test]
+fn html_and_script_in_survey_text_come_out_escaped() {
+    let tmp = minimal_copy();
+    let lab = tmp.path().join("content/labs/2025-11-13/lab.yaml");
+    edit(
+        &lab,
+        "takeaway: 問いを一つに絞って待つ",
+        "takeaway: \"<script>alert(1)</script><b>太字</b>問いを一つに絞って待つ\"",
+    );
+    let out = tmp.path().join("public");
+    let r = build(tmp.path(), &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
+    assert!(html.contains("問いを一つに絞って待つ"));
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "survey text was not escaped"
+    );
+    assert!(
+        !html.contains("<b>太字</b>"),
+        "survey text carried raw HTML"
+    );
+    assert!(html.contains("&lt;script&gt;"), "the quote lost its text");
+}
+
+#[test]
+fn a_question_answered_by_fewer_than_k_shows_no_results() {
+    let tmp = minimal_copy();
+    // topics is answered by p1 only (1 < k = 3); satisfaction by all three.
+    let out = tmp.path().join("public");
+    let r = build(tmp.path(), &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
+    assert!(
+        html.contains("<title>満足度</title>"),
+        "the satisfaction chart is missing"
+    );
+    assert!(
+        !html.contains("<title>論点</title>"),
+        "a chart for an under-k question"
+    );
+    assert!(
+        !html.contains("中間管理職"),
+        "an option label of an under-k question was shown"
+    );
+}
+
+#[test]
+fn a_site_template_cannot_print_what_it_was_never_given() {
+    // A hostile override dumps every variable the report template receives.
+    let tmp = minimal_copy();
+    std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
+    std::fs::write(
+        tmp.path().join("templates/report.html"),
+        "<!doctype html><html lang=\"ja\"><body><pre>{{ __tera_context }}</pre></body></html>\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    let r = build(tmp.path(), &out);
+    assert_eq!(r.code, 0, "the context itself leaked:\n{}", r.stderr);
+    let html = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
+    assert!(
+        html.contains("問いを一つに絞って待つ"),
+        "the override was not used: {html}"
+    );
+    for term in [
+        "青木",
+        "一郎",
+        "アオキ",
+        "石田",
+        "イシダ",
+        "上野",
+        "ウエノ",
+        "\"p1\"",
+        "\"p2\"",
+        "consent",
+        "company",
+        "aliases",
+    ] {
+        assert!(!html.contains(term), "the template context holds `{term}`");
+    }
+}
