@@ -292,6 +292,7 @@ struct GatedSink<'a> {
     paths: Mutex<Vec<String>>,
     /// CPU time spent scanning, in nanoseconds, summed over threads.
     scan_ns: AtomicU64,
+    render_errors: Mutex<Vec<Diagnostic>>,
 }
 
 impl GatedSink<'_> {
@@ -369,222 +370,493 @@ pub fn build_site_into(
 ) -> Result<Built, BuildError> {
     let started = Instant::now();
     let mut phases = Phases::new();
-    let now = opts.now.unwrap_or_else(Utc::now);
-    let site = load_site(root, &opts.load)?;
-    phases.mark("load");
-    let urls = Urls::new(&site.config.base_url);
-
-    let (terms, mut diags) = collect_terms(&site);
-    let theme = match Theme::load(&site) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    };
-    let Some(theme) = theme.filter(|_| diags.is_empty()) else {
-        return Err(BuildError::Content(diags));
-    };
-    phases.mark("terms+theme");
-    let cfg = &site.config;
-    let redactor = Redactor::new(&terms);
-    let allow: Vec<String> = cfg.privacy.allow.iter().map(|a| a.term.clone()).collect();
-    let gate = Gate::new(&terms, &allow);
-    phases.mark("automata");
-
-    let public = PublicSite::new(&site, &urls, now, &theme.words).map_err(|errs| {
-        BuildError::Content(
-            errs.into_iter()
-                .map(|e| {
-                    let file = site
-                        .labs
-                        .iter()
-                        .find(|l| l.record.id == e.lab)
-                        .map(|l| l.record.file.clone());
-                    Diagnostic::error(e.message, file.map(|f| Loc::yaml(&f, "date", false)))
-                        .with_help("choose a time that exists in the site's time zone")
-                })
-                .collect(),
-        )
-    })?;
-    let highlights = public.highlights(&redactor);
-    let common = common_context(
-        &site,
-        &theme,
-        &urls,
-        public.has_series_program(),
-        !highlights.is_empty(),
-        &opts.live_reload_html,
-    );
-    let out = GatedSink {
-        gate: &gate,
-        sink,
-        leaks: Mutex::new(Vec::new()),
-        errors: Mutex::new(Vec::new()),
-        paths: Mutex::new(Vec::new()),
-        scan_ns: AtomicU64::new(0),
-    };
-    let render_errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-    let render = |page: &PageSpec| match theme.render_page(page, &common) {
-        Ok(html) => out.emit(OutputFile {
-            path: page.path.clone(),
-            bytes: html.into_bytes(),
-            origins: page.origins.clone(),
-        }),
-        Err(d) => {
-            if let Ok(mut e) = render_errors.lock() {
-                e.push(d);
-            }
-        }
-    };
-
-    // Each lab: its pages, calendar and assets, rendered, gated and emitted
-    // in parallel; only the feed's few entries are kept.
-    let per_lab: Vec<(usize, PrivacyStats, Option<String>, Vec<Diagnostic>)> = (0..site.labs.len())
-        .into_par_iter()
-        .map(|i| {
-            let lab = &site.labs[i];
-            let lab_out = public.lab_output(i, &redactor);
-            let mut diags = Vec::new();
-            if let Some(doc) = &lab.report {
-                // The report page is at labs/<id>/: two folders below the root.
-                for link in lab_out.dotted_links.iter().filter(|l| crate::render::markdown::climbs_out(l, 2)) {
-                    diags.push(
-                        Diagnostic::error(format!("the link `{link}` points outside the site"), Some(Loc::file(&doc.file)))
-                            .with_help("link to files beside report.md, or to a page of the site with a path starting with `/`"),
-                    );
-                }
-            }
-            for page in &lab_out.pages {
-                render(page);
-            }
-            if let Some(ics) = calendar_file(&public.labs[i], cfg, &urls, now) {
-                out.emit(ics);
-            }
-            for a in &lab.assets {
-                match std::fs::read(&a.path) {
-                    Ok(bytes) => out.emit(OutputFile {
-                        path: format!("labs/{}/{}", lab.record.id, a.rel),
-                        bytes,
-                        origins: vec![Origin::Lab(lab.record.id.clone())],
-                    }),
-                    Err(e) => {
-                        if let Ok(mut errs) = out.errors.lock() {
-                            errs.push(format!("{}: {e}", a.path.display()));
-                        }
-                    }
-                }
-            }
-            let pages = lab_out.pages.len();
-            (pages, lab_out.stats, lab_out.feed_html, diags)
-        })
-        .collect();
-    let mut stats = PrivacyStats::default();
-    let mut pages = 0;
-    let mut feed_entries = Vec::new();
-    for (i, (n, s, feed, d)) in per_lab.into_iter().enumerate() {
-        pages += n;
-        stats.add(&s);
-        diags.extend(d);
-        if let Some(html) = feed {
-            feed_entries.push(public.feed_entry(i, html));
-        }
-    }
-    let site_pages = public.site_pages(highlights);
-    pages += site_pages.len();
-    site_pages.par_iter().for_each(render);
+    let prepared = Prepared::new(root, opts, &mut phases)?;
+    let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
+    let out = prepared.gated(sink);
+    let rendered = prepared.render(&all, &out, opts);
+    let paths = out.paths.lock().map(|p| p.clone()).unwrap_or_default();
+    prepared.emit_sitemap(&paths, &out);
     phases.mark("render+gate");
-
-    let site_origin = vec![Origin::Site];
-    let generator = format!("labsite {}", env!("CARGO_PKG_VERSION"));
-    let author = if cfg.organizer.name.is_empty() {
-        &cfg.title
-    } else {
-        &cfg.organizer.name
-    };
-    let feed = feeds::atom(
-        &FeedInfo {
-            title: &cfg.title,
-            description: &cfg.description,
-            author,
-            lang: cfg.language.code(),
-            generator: &generator,
-        },
-        &feed_entries,
-        &urls,
-    );
-    let mut all_origins = site_origin.clone();
-    all_origins.extend(feed_entries.iter().map(|(l, _)| Origin::Lab(l.id.clone())));
-    out.emit(OutputFile {
-        path: "feed.xml".into(),
-        bytes: feed.into_bytes(),
-        origins: all_origins,
-    });
-    let html_paths: Vec<String> = out
-        .paths
-        .lock()
-        .map(|p| p.iter().filter(|p| p.ends_with(".html")).cloned().collect())
-        .unwrap_or_default();
-    out.emit(OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: feeds::sitemap(&html_paths, &urls).into_bytes(),
-        origins: site_origin.clone(),
-    });
-    out.emit(OutputFile {
-        path: "robots.txt".into(),
-        bytes: feeds::robots(&urls).into_bytes(),
-        origins: site_origin.clone(),
-    });
-    for (rel, bytes) in &theme.static_files {
-        out.emit(OutputFile {
-            path: rel.clone(),
-            bytes: bytes.clone(),
-            origins: site_origin.clone(),
-        });
-    }
-    phases.mark("feeds+static");
+    let (pages, stats) = rendered?;
     phases.report(out.scan_ns.load(Ordering::Relaxed), stats.redact_ns);
-
-    let mut render_errors = render_errors.into_inner().unwrap_or_default();
-    if !render_errors.is_empty() {
-        // One broken template fails every page: report each template once.
-        render_errors.sort_by(|a, b| a.message.cmp(&b.message));
-        render_errors.dedup_by(|a, b| {
-            a.message.split(" failed to render").next()
-                == b.message.split(" failed to render").next()
-        });
-        diags.extend(render_errors);
-    }
-    let mut paths = out.paths.into_inner().unwrap_or_default();
-    paths.sort();
-    if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
-        diags.push(Diagnostic::error(
-            format!("two sources write the same output file `{}`", w[0]),
-            None,
-        ));
-    }
-    let leaks = out.leaks.into_inner().unwrap_or_default();
-    diags.extend(leak_diagnostics(
-        &gate,
-        &terms,
-        leaks,
-        &site,
-        opts.show_terms,
-    ));
-    if !diags.is_empty() {
-        return Err(BuildError::Content(diags));
-    }
-    let io_errors = out.errors.into_inner().unwrap_or_default();
-    if !io_errors.is_empty() {
-        return Err(BuildError::Io(io_errors.join("\n")));
-    }
+    prepared.finish(out, opts)?;
     Ok(Built {
         files: Vec::new(),
         pages,
         stats,
-        warnings: site.warnings,
+        warnings: prepared.site.warnings.clone(),
         elapsed_ms: started.elapsed().as_millis(),
     })
+}
+
+/// A loaded and checked site with its theme and privacy automata: what a
+/// render needs, kept by `serve` between rebuilds.
+pub struct Prepared {
+    pub site: Site,
+    theme: Theme,
+    terms: Vec<IdentityTerm>,
+    redactor: Redactor,
+    gate: Gate,
+    urls: Urls,
+    now: DateTime<Utc>,
+}
+
+impl Prepared {
+    fn new(root: &Path, opts: &BuildOptions, phases: &mut Phases) -> Result<Prepared, BuildError> {
+        let now = opts.now.unwrap_or_else(Utc::now);
+        let site = load_site(root, &opts.load)?;
+        phases.mark("load");
+        let urls = Urls::new(&site.config.base_url);
+        let (terms, mut diags) = collect_terms(&site);
+        let theme = match Theme::load(&site) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
+        let Some(theme) = theme.filter(|_| diags.is_empty()) else {
+            return Err(BuildError::Content(diags));
+        };
+        phases.mark("terms+theme");
+        let redactor = Redactor::new(&terms);
+        let allow: Vec<String> = site
+            .config
+            .privacy
+            .allow
+            .iter()
+            .map(|a| a.term.clone())
+            .collect();
+        let gate = Gate::new(&terms, &allow);
+        phases.mark("automata");
+        Ok(Prepared {
+            site,
+            theme,
+            terms,
+            redactor,
+            gate,
+            urls,
+            now,
+        })
+    }
+
+    fn gated<'a>(&'a self, sink: &'a dyn Sink) -> GatedSink<'a> {
+        GatedSink {
+            gate: &self.gate,
+            sink,
+            leaks: Mutex::new(Vec::new()),
+            errors: Mutex::new(Vec::new()),
+            paths: Mutex::new(Vec::new()),
+            scan_ns: AtomicU64::new(0),
+            render_errors: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Render the pages of the labs `labs` (indices into `site.labs`) and
+    /// every site-wide file but the sitemap, through the gate into `out`.
+    /// Returns the number of pages and what the privacy rules did.
+    fn render(
+        &self,
+        labs: &[usize],
+        out: &GatedSink,
+        opts: &BuildOptions,
+    ) -> Result<(usize, PrivacyStats), BuildError> {
+        let (site, urls, now) = (&self.site, &self.urls, self.now);
+        let cfg = &site.config;
+        let public = PublicSite::new(site, urls, now, &self.theme.words).map_err(|errs| {
+            BuildError::Content(
+                errs.into_iter()
+                    .map(|e| {
+                        let file = site
+                            .labs
+                            .iter()
+                            .find(|l| l.record.id == e.lab)
+                            .map(|l| l.record.file.clone());
+                        Diagnostic::error(e.message, file.map(|f| Loc::yaml(&f, "date", false)))
+                            .with_help("choose a time that exists in the site's time zone")
+                    })
+                    .collect(),
+            )
+        })?;
+        let highlights = public.highlights(&self.redactor);
+        let common = common_context(
+            site,
+            &self.theme,
+            urls,
+            public.has_series_program(),
+            !highlights.is_empty(),
+            &opts.live_reload_html,
+        );
+        let render = |page: &PageSpec| match self.theme.render_page(page, &common) {
+            Ok(html) => out.emit(OutputFile {
+                path: page.path.clone(),
+                bytes: html.into_bytes(),
+                origins: page.origins.clone(),
+            }),
+            Err(d) => {
+                if let Ok(mut e) = out.render_errors.lock() {
+                    e.push(d);
+                }
+            }
+        };
+        // Each lab: its pages, calendar and assets, rendered, gated and
+        // emitted in parallel.
+        let per_lab: Vec<(usize, PrivacyStats, Vec<Diagnostic>)> = labs
+            .par_iter()
+            .map(|&i| {
+                let lab = &site.labs[i];
+                let lab_out = public.lab_output(i, &self.redactor);
+                let mut diags = Vec::new();
+                if let Some(doc) = &lab.report {
+                    // The report page is at labs/<id>/: two folders below the root.
+                    for link in lab_out.dotted_links.iter().filter(|l| crate::render::markdown::climbs_out(l, 2)) {
+                        diags.push(
+                            Diagnostic::error(format!("the link `{link}` points outside the site"), Some(Loc::file(&doc.file)))
+                                .with_help("link to files beside report.md, or to a page of the site with a path starting with `/`"),
+                        );
+                    }
+                }
+                for page in &lab_out.pages {
+                    render(page);
+                }
+                if let Some(ics) = calendar_file(&public.labs[i], cfg, urls, now) {
+                    out.emit(ics);
+                }
+                for a in &lab.assets {
+                    match std::fs::read(&a.path) {
+                        Ok(bytes) => out.emit(OutputFile {
+                            path: format!("labs/{}/{}", lab.record.id, a.rel),
+                            bytes,
+                            origins: vec![Origin::Lab(lab.record.id.clone())],
+                        }),
+                        Err(e) => {
+                            if let Ok(mut errs) = out.errors.lock() {
+                                errs.push(format!("{}: {e}", a.path.display()));
+                            }
+                        }
+                    }
+                }
+                (lab_out.pages.len(), lab_out.stats, diags)
+            })
+            .collect();
+        let mut stats = PrivacyStats::default();
+        let mut pages = 0;
+        let mut diags = Vec::new();
+        for (n, s, d) in per_lab {
+            pages += n;
+            stats.add(&s);
+            diags.extend(d);
+        }
+        let site_pages = public.site_pages(highlights);
+        pages += site_pages.len();
+        site_pages.par_iter().for_each(render);
+
+        let site_origin = vec![Origin::Site];
+        let feed_entries = public.feed_entries();
+        let generator = format!("labsite {}", env!("CARGO_PKG_VERSION"));
+        let author = if cfg.organizer.name.is_empty() {
+            &cfg.title
+        } else {
+            &cfg.organizer.name
+        };
+        let feed = feeds::atom(
+            &FeedInfo {
+                title: &cfg.title,
+                description: &cfg.description,
+                author,
+                lang: cfg.language.code(),
+                generator: &generator,
+            },
+            &feed_entries,
+            urls,
+        );
+        let mut all_origins = site_origin.clone();
+        all_origins.extend(feed_entries.iter().map(|(l, _)| Origin::Lab(l.id.clone())));
+        out.emit(OutputFile {
+            path: "feed.xml".into(),
+            bytes: feed.into_bytes(),
+            origins: all_origins,
+        });
+        out.emit(OutputFile {
+            path: "robots.txt".into(),
+            bytes: feeds::robots(urls).into_bytes(),
+            origins: site_origin.clone(),
+        });
+        for (rel, bytes) in &self.theme.static_files {
+            out.emit(OutputFile {
+                path: rel.clone(),
+                bytes: bytes.clone(),
+                origins: site_origin.clone(),
+            });
+        }
+        if !diags.is_empty() {
+            return Err(BuildError::Content(diags));
+        }
+        Ok((pages, stats))
+    }
+
+    /// The sitemap of every HTML page in `paths`, through the gate.
+    fn emit_sitemap(&self, paths: &[String], out: &GatedSink) {
+        let html: Vec<String> = paths
+            .iter()
+            .filter(|p| p.ends_with(".html"))
+            .cloned()
+            .collect();
+        out.emit(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: feeds::sitemap(&html, &self.urls).into_bytes(),
+            origins: vec![Origin::Site],
+        });
+    }
+
+    /// Every error the render met: broken templates, duplicate paths,
+    /// leaks, I/O.
+    fn finish(&self, out: GatedSink, opts: &BuildOptions) -> Result<(), BuildError> {
+        let mut diags = Vec::new();
+        let mut render_errors = out.render_errors.into_inner().unwrap_or_default();
+        if !render_errors.is_empty() {
+            // One broken template fails every page: report each template once.
+            render_errors.sort_by(|a, b| a.message.cmp(&b.message));
+            render_errors.dedup_by(|a, b| {
+                a.message.split(" failed to render").next()
+                    == b.message.split(" failed to render").next()
+            });
+            diags.extend(render_errors);
+        }
+        let mut paths = out.paths.into_inner().unwrap_or_default();
+        paths.sort();
+        if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
+            diags.push(Diagnostic::error(
+                format!("two sources write the same output file `{}`", w[0]),
+                None,
+            ));
+        }
+        let leaks = out.leaks.into_inner().unwrap_or_default();
+        diags.extend(leak_diagnostics(
+            &self.gate,
+            &self.terms,
+            leaks,
+            &self.site,
+            opts.show_terms,
+        ));
+        if !diags.is_empty() {
+            return Err(BuildError::Content(diags));
+        }
+        let io_errors = out.errors.into_inner().unwrap_or_default();
+        if !io_errors.is_empty() {
+            return Err(BuildError::Io(io_errors.join("\n")));
+        }
+        Ok(())
+    }
+}
+
+/// A built site kept in memory by `serve`, rebuilt in part when only a
+/// lab's write-up or files change: that lab's pages and the pages that list
+/// it (home, labs index, highlights, feed, sitemap) are rendered again, and
+/// gated. Anything else (a lab.yaml, site.yaml, program.yaml, a page, the
+/// theme) rebuilds the whole site, because it can change identity terms or
+/// every page.
+pub struct Session {
+    root: std::path::PathBuf,
+    prepared: Prepared,
+    files: BTreeMap<String, OutputFile>,
+    pub pages: usize,
+    pub stats: PrivacyStats,
+}
+
+/// What a rebuild did.
+pub struct Rebuilt {
+    /// Pages rendered by this rebuild.
+    pub pages: usize,
+    /// Whether it was a full build.
+    pub full: bool,
+    pub elapsed_ms: u128,
+    pub warnings: Vec<Diagnostic>,
+    /// Output paths written or replaced (every path after a full build).
+    pub changed: Vec<String>,
+    /// Output paths that no longer exist.
+    pub removed: Vec<String>,
+}
+
+impl Session {
+    pub fn build(root: &Path, opts: &BuildOptions) -> Result<Session, BuildError> {
+        let mut phases = Phases::new();
+        let prepared = Prepared::new(root, opts, &mut phases)?;
+        let sink = MemorySink::default();
+        let out = prepared.gated(&sink);
+        let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
+        let rendered = prepared.render(&all, &out, opts);
+        let paths = out.paths.lock().map(|p| p.clone()).unwrap_or_default();
+        prepared.emit_sitemap(&paths, &out);
+        let (pages, stats) = rendered?;
+        prepared.finish(out, opts)?;
+        let files = sink
+            .into_files()
+            .into_iter()
+            .map(|f| (f.path.clone(), f))
+            .collect();
+        Ok(Session {
+            root: root.to_path_buf(),
+            prepared,
+            files,
+            pages,
+            stats,
+        })
+    }
+
+    pub fn files(&self) -> &BTreeMap<String, OutputFile> {
+        &self.files
+    }
+
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.prepared.site.warnings
+    }
+
+    /// The labs a change touches, when it touches nothing but labs'
+    /// write-ups and files; `None` means a full build.
+    fn lab_scope(&self, changed: &[String]) -> Option<Vec<usize>> {
+        let mut labs = Vec::new();
+        for path in changed {
+            let rest = path.strip_prefix("content/labs/")?;
+            let (id, file) = rest.split_once('/')?;
+            if file == "lab.yaml" || file.is_empty() {
+                return None;
+            }
+            let i = self
+                .prepared
+                .site
+                .labs
+                .iter()
+                .position(|l| l.record.id == id)?;
+            if !labs.contains(&i) {
+                labs.push(i);
+            }
+        }
+        (!labs.is_empty()).then_some(labs)
+    }
+
+    /// Rebuild after `changed` (paths relative to the root, with `/`). On
+    /// an error the session keeps its last good site.
+    pub fn rebuild(
+        &mut self,
+        changed: &[String],
+        opts: &BuildOptions,
+    ) -> Result<Rebuilt, BuildError> {
+        let started = Instant::now();
+        let Some(labs) = self.lab_scope(changed) else {
+            let old: Vec<String> = self.files.keys().cloned().collect();
+            *self = Session::build(&self.root, opts)?;
+            let removed = old
+                .into_iter()
+                .filter(|p| !self.files.contains_key(p))
+                .collect();
+            return Ok(Rebuilt {
+                pages: self.pages,
+                full: true,
+                elapsed_ms: started.elapsed().as_millis(),
+                warnings: self.prepared.site.warnings.clone(),
+                changed: self.files.keys().cloned().collect(),
+                removed,
+            });
+        };
+        // Reload just those labs; the rest of the site is as it was.
+        let defaults = self.prepared.site.series.clone().unwrap_or_default();
+        let mut reloaded = Vec::new();
+        let mut diags = Vec::new();
+        for &i in &labs {
+            let dir = self
+                .root
+                .join("content/labs")
+                .join(&self.prepared.site.labs[i].record.id);
+            let (lab, d) = crate::source::load_lab(
+                &self.root,
+                &dir,
+                &defaults,
+                &self.prepared.site.config,
+                &opts.load,
+            );
+            let (errors, warnings): (Vec<_>, Vec<_>) = d
+                .into_iter()
+                .partition(|d| d.severity == crate::diagnostics::Severity::Error);
+            diags.extend(errors);
+            match lab {
+                Some(lab) => reloaded.push((i, lab, warnings)),
+                None if diags.is_empty() => {
+                    return Err(BuildError::Io(format!("cannot reload {}", dir.display())));
+                }
+                None => {}
+            }
+        }
+        if !diags.is_empty() {
+            return Err(BuildError::Content(diags));
+        }
+        let old: Vec<_> = reloaded
+            .into_iter()
+            .map(|(i, lab, _)| (i, std::mem::replace(&mut self.prepared.site.labs[i], lab)))
+            .collect();
+        let sink = MemorySink::default();
+        let result = {
+            let out = self.prepared.gated(&sink);
+            let rendered = self.prepared.render(&labs, &out, opts);
+            // The sitemap lists every page: the ones kept and the new ones.
+            let mut paths: Vec<String> = self
+                .files
+                .keys()
+                .filter(|p| {
+                    !labs.iter().any(|&i| {
+                        p.starts_with(&format!("labs/{}/", self.prepared.site.labs[i].record.id))
+                    })
+                })
+                .cloned()
+                .collect();
+            paths.extend(out.paths.lock().map(|p| p.clone()).unwrap_or_default());
+            paths.sort();
+            paths.dedup();
+            self.prepared.emit_sitemap(&paths, &out);
+            rendered.and_then(|r| self.prepared.finish(out, opts).map(|_| r))
+        };
+        let (pages, _) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                for (i, lab) in old {
+                    self.prepared.site.labs[i] = lab;
+                }
+                return Err(e);
+            }
+        };
+        let new_files = sink.into_files();
+        let mut removed = Vec::new();
+        for &i in &labs {
+            let prefix = format!("labs/{}/", self.prepared.site.labs[i].record.id);
+            self.files.retain(|p, _| {
+                let gone = p.starts_with(&prefix) && !new_files.iter().any(|f| &f.path == p);
+                if gone {
+                    removed.push(p.clone());
+                }
+                !gone
+            });
+        }
+        // Unchanged bytes are not reported as changed.
+        let mut changed = Vec::new();
+        for f in new_files {
+            if self
+                .files
+                .get(&f.path)
+                .is_none_or(|old| old.bytes != f.bytes)
+            {
+                changed.push(f.path.clone());
+                self.files.insert(f.path.clone(), f);
+            }
+        }
+        Ok(Rebuilt {
+            pages,
+            full: false,
+            elapsed_ms: started.elapsed().as_millis(),
+            warnings: self.prepared.site.warnings.clone(),
+            changed,
+            removed,
+        })
+    }
 }
 
 /// The `.ics` of a lab that recruits.

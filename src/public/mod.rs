@@ -398,8 +398,6 @@ pub const HIGHLIGHT_LABS: usize = 12;
 pub struct LabOutput {
     pub pages: Vec<PageSpec>,
     pub stats: PrivacyStats,
-    /// The rendered write-up, when the lab is among the feed's entries.
-    pub feed_html: Option<String>,
     /// Relative links in the report that use `..` (checked by the caller).
     pub dotted_links: Vec<String>,
 }
@@ -498,9 +496,19 @@ impl<'a> PublicSite<'a> {
             .collect()
     }
 
-    /// The public lab paired with its rendered write-up, for the feed.
-    pub fn feed_entry(&self, i: usize, html: String) -> (PublicLab, String) {
-        (self.labs[i].clone(), html)
+    /// The newest reports with their rendered write-ups, for the feed.
+    pub fn feed_entries(&self) -> Vec<(PublicLab, String)> {
+        self.reports
+            .iter()
+            .take(FEED_LIMIT)
+            .filter_map(|&i| {
+                let doc = self.site.labs[i].report.as_ref()?;
+                Some((
+                    self.labs[i].clone(),
+                    markdown::render(&doc.body, Trust::Author, self.urls).html,
+                ))
+            })
+            .collect()
     }
 
     /// The pages of lab `i` (report, program, recruitment), with what the
@@ -515,7 +523,6 @@ impl<'a> PublicSite<'a> {
         let (report_p, program_p, recruit_p, _) = lab_paths(&pl.id);
         let program = program_view(&lab.program, Some(lab.record.start), urls);
         let program_json = serde_json::to_value(&program).unwrap_or(Value::Null);
-        let rank = self.reports.iter().position(|&r| r == i);
         if !pl.report_path.is_empty()
             && let Some(doc) = &lab.report
         {
@@ -535,9 +542,6 @@ impl<'a> PublicSite<'a> {
                 .as_ref()
                 .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
                 .unwrap_or(Value::Null);
-            if rank.is_some_and(|r| r < FEED_LIMIT) {
-                out.feed_html = Some(rendered.html.clone());
-            }
             out.pages.push(PageSpec {
                 path: report_p,
                 template: "report.html",

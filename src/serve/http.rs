@@ -196,7 +196,12 @@ pub fn handle(shared: &Shared, req: Request) {
     }
     match resolve(&url, &site) {
         Target::File(key) => {
-            let bytes = site.get(&key).map(<[u8]>::to_vec).unwrap_or_default();
+            let bytes = site.get(&key).unwrap_or_default();
+            let bytes = if key.ends_with(".html") {
+                reload::stamp(bytes, site.generation)
+            } else {
+                bytes.to_vec()
+            };
             respond(req, 200, content_type(&key), bytes, &[])
         }
         Target::Redirect(location) => plain(
@@ -206,7 +211,13 @@ pub fn handle(shared: &Shared, req: Request) {
             &[("Location", &location)],
         ),
         Target::NotFound => match site.get("404.html") {
-            Some(page) => respond(req, 404, "text/html; charset=utf-8", page.to_vec(), &[]),
+            Some(page) => respond(
+                req,
+                404,
+                "text/html; charset=utf-8",
+                reload::stamp(page, site.generation),
+                &[],
+            ),
             None => plain(req, 404, "404 Not Found", &[]),
         },
         Target::BadRequest => plain(req, 400, "400 Bad Request: not a path inside the site", &[]),

@@ -21,16 +21,20 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::diagnostics::{Diagnostic, report};
-use crate::pipeline::{BuildError, BuildOptions, Built, build_site};
+use std::sync::Mutex;
+
+use crate::pipeline::{BuildError, BuildOptions, Rebuilt, Session};
 use reload::{Change, Hub};
 use watch::{Batch, SiteWatcher};
 
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 10;
 
-/// The built site, as served.
+/// The built site, as served. Files are shared between successive builds:
+/// a rebuild that changes one lab replaces only that lab's entries.
+#[derive(Clone)]
 pub struct SiteFiles {
-    files: HashMap<String, Vec<u8>>,
+    files: HashMap<String, Arc<Vec<u8>>>,
     /// Every folder that holds a file (`labs`, `labs/x`), for redirects.
     dirs: HashSet<String>,
     /// 1 for the first good build, then one more per good rebuild; 0 while
@@ -45,6 +49,11 @@ impl SiteFiles {
     }
 
     pub fn from_files(files: HashMap<String, Vec<u8>>, generation: u64) -> SiteFiles {
+        let files = files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+        SiteFiles::from_shared(files, generation)
+    }
+
+    fn from_shared(files: HashMap<String, Arc<Vec<u8>>>, generation: u64) -> SiteFiles {
         let mut dirs = HashSet::new();
         for path in files.keys() {
             let mut p = path.as_str();
@@ -63,31 +72,49 @@ impl SiteFiles {
         }
     }
 
-    /// The served site of a build. A theme that leaves out
+    /// The served form of a built file. A theme that leaves out
     /// `{{ live_reload_html | safe }}` still gets the script.
-    fn from_built(built: Built, generation: u64) -> SiteFiles {
-        let script = reload::snippet(generation);
-        let files = built
-            .files
-            .into_iter()
-            .map(|f| {
-                let mut bytes = f.bytes;
-                if f.path.ends_with(".html") && !contains(&bytes, reload::SNIPPET_MARKER.as_bytes())
-                {
-                    let at = rfind(&bytes, b"</body>").unwrap_or(bytes.len());
-                    bytes.splice(at..at, script.bytes());
-                }
-                (f.path, bytes)
-            })
+    fn served_bytes(path: &str, bytes: &[u8]) -> Arc<Vec<u8>> {
+        let mut bytes = bytes.to_vec();
+        if path.ends_with(".html") && !contains(&bytes, reload::SNIPPET_MARKER.as_bytes()) {
+            let at = rfind(&bytes, b"</body>").unwrap_or(bytes.len());
+            bytes.splice(at..at, reload::snippet_template().bytes());
+        }
+        Arc::new(bytes)
+    }
+
+    /// The served site of a whole build.
+    fn from_session(session: &Session, generation: u64) -> SiteFiles {
+        let files = session
+            .files()
+            .iter()
+            .map(|(p, f)| (p.clone(), SiteFiles::served_bytes(p, &f.bytes)))
             .collect();
         SiteFiles {
-            pages: built.pages,
-            ..SiteFiles::from_files(files, generation)
+            pages: session.pages,
+            ..SiteFiles::from_shared(files, generation)
+        }
+    }
+
+    /// `self` with the files a rebuild changed or removed.
+    fn updated(&self, session: &Session, rebuilt: &Rebuilt, generation: u64) -> SiteFiles {
+        let mut files = self.files.clone();
+        for p in &rebuilt.removed {
+            files.remove(p);
+        }
+        for p in &rebuilt.changed {
+            if let Some(f) = session.files().get(p) {
+                files.insert(p.clone(), SiteFiles::served_bytes(p, &f.bytes));
+            }
+        }
+        SiteFiles {
+            pages: session.pages,
+            ..SiteFiles::from_shared(files, generation)
         }
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|b| b.as_slice())
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -120,6 +147,8 @@ pub struct Shared {
     root: PathBuf,
     build: BuildOptions,
     site: RwLock<Arc<SiteFiles>>,
+    /// The last good build, kept for partial rebuilds.
+    session: Mutex<Option<Session>>,
     pub hub: Hub,
     trace: bool,
 }
@@ -249,6 +278,7 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
         root,
         build,
         site: RwLock::new(Arc::new(SiteFiles::empty())),
+        session: Mutex::new(None),
         hub: Hub::new(),
         trace: std::env::var_os("LABSITE_TRACE_RELOAD").is_some_and(|v| !v.is_empty() && v != "0"),
     });
@@ -303,21 +333,26 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
     })
 }
 
-fn options(shared: &Shared, generation: u64) -> BuildOptions {
+fn options(shared: &Shared) -> BuildOptions {
     BuildOptions {
-        live_reload_html: reload::snippet(generation),
+        live_reload_html: reload::snippet_template(),
         ..shared.build.clone()
     }
 }
 
 fn first_build(shared: &Shared) {
-    match build_site(&shared.root, &options(shared, 1)) {
-        Ok(built) => {
-            print_warnings(&built);
-            let (pages, ms) = (built.pages, built.elapsed_ms);
-            shared.swap(SiteFiles::from_built(built, 1));
+    let started = Instant::now();
+    match Session::build(&shared.root, &options(shared)) {
+        Ok(session) => {
+            print_warnings(session.warnings());
+            let pages = session.pages;
+            shared.swap(SiteFiles::from_session(&session, 1));
+            *shared.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
             shared.hub.built(1, Change::Reload);
-            eprintln!("built {pages} pages in {ms} ms");
+            eprintln!(
+                "built {pages} pages in {} ms",
+                started.elapsed().as_millis()
+            );
         }
         Err(e) => {
             failed(shared, e);
@@ -326,9 +361,9 @@ fn first_build(shared: &Shared) {
     }
 }
 
-fn print_warnings(built: &Built) {
-    if !built.warnings.is_empty() {
-        let mut w = built.warnings.clone();
+fn print_warnings(warnings: &[Diagnostic]) {
+    if !warnings.is_empty() {
+        let mut w = warnings.to_vec();
         eprint!("{}", report(&mut w));
     }
 }
@@ -388,20 +423,46 @@ fn describe(paths: &[String]) -> String {
     format!("changed {s}")
 }
 
-/// Rebuild after a batch of changes; on success swap and then tell the
+/// Rebuild after a batch of changes (only the labs touched, when only
+/// labs' write-ups or files changed); on success swap and then tell the
 /// pages, on failure keep the last good build.
 fn rebuild(shared: &Shared, batch: &Batch) {
     let started = Instant::now();
     let generation = shared.current().generation + 1;
     let what = describe(&batch.paths);
-    match build_site(&shared.root, &options(shared, generation)) {
-        Ok(built) => {
+    let opts = options(shared);
+    let mut slot = shared.session.lock().unwrap_or_else(|p| p.into_inner());
+    let result = match slot.as_mut() {
+        Some(session) => session.rebuild(&batch.paths, &opts),
+        None => Session::build(&shared.root, &opts).map(|session| {
+            let rebuilt = Rebuilt {
+                pages: session.pages,
+                full: true,
+                elapsed_ms: started.elapsed().as_millis(),
+                warnings: session.warnings().to_vec(),
+                changed: session.files().keys().cloned().collect(),
+                removed: Vec::new(),
+            };
+            *slot = Some(session);
+            rebuilt
+        }),
+    };
+    match result {
+        Ok(rebuilt) => {
             let built_at = Instant::now();
-            print_warnings(&built);
-            let pages = built.pages;
+            print_warnings(&rebuilt.warnings);
+            let Some(session) = slot.as_ref() else {
+                return;
+            };
+            let site = if rebuilt.full {
+                SiteFiles::from_session(session, generation)
+            } else {
+                shared.current().updated(session, &rebuilt, generation)
+            };
+            drop(slot);
             let css_only =
                 !batch.paths.is_empty() && batch.paths.iter().all(|p| p.ends_with(".css"));
-            shared.swap(SiteFiles::from_built(built, generation));
+            shared.swap(site);
             let event = shared.hub.built(
                 generation,
                 if css_only {
@@ -417,7 +478,12 @@ fn rebuild(shared: &Shared, batch: &Batch) {
             } else {
                 ""
             };
-            eprintln!("{what} → rebuilt {pages} pages in {ms} ms{note}");
+            let scope = if rebuilt.full {
+                "rebuilt"
+            } else {
+                "rebuilt only the changed lab:"
+            };
+            eprintln!("{what} → {scope} {} pages in {ms} ms{note}", rebuilt.pages);
             if shared.trace {
                 eprintln!(
                     "trace: {event} sent {:.1} ms after the first event (waiting for quiet {:.1} ms, build {:.1} ms, swap and send {:.1} ms)",
@@ -429,6 +495,7 @@ fn rebuild(shared: &Shared, batch: &Batch) {
             }
         }
         Err(e) => {
+            drop(slot);
             let errors = failed(shared, e);
             let ms = started.elapsed().as_millis();
             eprintln!(

@@ -35,18 +35,45 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 /// The script injected before `</body>` of every served page; `build` is the
 /// number of the build the page belongs to.
 pub fn snippet(build: u64) -> String {
-    SCRIPT
-        .replace("__BUILD__", &build.to_string())
-        .replace("__EVENTS__", EVENTS_PATH)
+    snippet_template().replace(BUILD_TOKEN, &build.to_string())
+}
+
+/// The token standing for the build number in [`snippet_template`]: pages
+/// keep it while in memory, and the HTTP layer writes the number of the
+/// build being served ([`stamp`]), so a rebuild need not re-render every
+/// page just to change it.
+pub const BUILD_TOKEN: &str = "__LABSITE_BUILD__";
+
+/// The snippet with the build number left as [`BUILD_TOKEN`].
+pub fn snippet_template() -> String {
+    SCRIPT.replace("__EVENTS__", EVENTS_PATH)
+}
+
+/// A page's bytes with [`BUILD_TOKEN`] replaced by `build`.
+pub fn stamp(bytes: &[u8], build: u64) -> Vec<u8> {
+    let token = BUILD_TOKEN.as_bytes();
+    let number = build.to_string();
+    let mut out = Vec::with_capacity(bytes.len() + 8);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(token) {
+            out.extend_from_slice(number.as_bytes());
+            i += token.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Marks a page that already carries the snippet.
 pub const SNIPPET_MARKER: &str = "data-labsite-live-reload";
 
-const SCRIPT: &str = r#"<script data-labsite-live-reload="__BUILD__">
+const SCRIPT: &str = r#"<script data-labsite-live-reload="__LABSITE_BUILD__">
 (() => {
   "use strict";
-  let build = __BUILD__;
+  let build = __LABSITE_BUILD__;
   const key = "labsite:scrollY:" + location.pathname;
   const saved = sessionStorage.getItem(key);
   if (saved !== null) {

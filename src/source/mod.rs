@@ -74,39 +74,123 @@ pub fn is_valid_id(id: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'))
 }
 
-/// Read a text file: UTF-8 (a BOM is dropped); anything else is a
-/// diagnostic naming the file and the line of the first bad byte.
+/// The largest source text file labsite reads (a YAML file, `report.md`,
+/// a page). A write-up is a few dozen kilobytes; a file past this is a
+/// mistake (a pasted image, a log), and rendering it would take a long time
+/// and gigabytes of memory (some 40 times its size).
+pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// Does `path` lead, through a symbolic link, out of the site root?
+fn leaves_root(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(r), Ok(p)) => !p.starts_with(r),
+        _ => false,
+    }
+}
+
+/// Read a text file: UTF-8 (a BOM is dropped), line breaks as `\n` or
+/// `\r\n` (a lone `\r` becomes `\n`, as YAML and Markdown read it, so
+/// every line number agrees); anything else is a diagnostic naming the
+/// file and, where there is one, the line and column.
 pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let no_text = || SourceFile::new(root, path, "");
+    if leaves_root(root, path) {
+        return Err(Diagnostic::error(
+            "the file is a symbolic link to a place outside the site",
+            Some(Loc::file(&no_text())),
+        )
+        .with_help("labsite reads nothing from outside the site's folder: copy the file in instead of linking it"));
+    }
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_SOURCE_BYTES {
+        return Err(Diagnostic::error(
+            format!(
+                "the file is {:.1} MB; labsite reads source files of up to {} MB",
+                size as f64 / (1024.0 * 1024.0),
+                MAX_SOURCE_BYTES / (1024 * 1024)
+            ),
+            Some(Loc::file(&no_text())),
+        )
+        .with_help("split the text, or put large material (images, PDFs) beside it as files and link to them"));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
-        let f = SourceFile::new(root, path, "");
-        Diagnostic::error(format!("cannot read the file: {e}"), Some(Loc::file(&f)))
+        Diagnostic::error(
+            format!("cannot read the file: {e}"),
+            Some(Loc::file(&no_text())),
+        )
     })?;
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            Ok(SourceFile::new(root, path, text))
-        }
+    let bytes = bytes
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
         Err(e) => {
             let bad = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
-            let good = String::from_utf8_lossy(&bytes[..bad]).into_owned();
-            let line = good.matches('\n').count() + 1;
-            let col = good
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
-            let f = SourceFile::new(root, path, String::from_utf8_lossy(&bytes).into_owned());
-            Err(Diagnostic::error(
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            // Everything before the bad byte is valid, and the lossy text
+            // keeps it as it is.
+            let (line, col) = line_col(&lossy, bad);
+            let f = SourceFile::new(root, path, lossy);
+            return Err(Diagnostic::error(
                 "the file is not valid UTF-8 text",
                 Some(Loc::at(&f, line, col, 1)),
             )
-            .with_help("save the file as UTF-8 (Shift_JIS and other encodings are not supported)"))
+            .with_help(
+                "save the file as UTF-8 (Shift_JIS and other encodings are not supported)",
+            ));
+        }
+    };
+    let text = if text.contains('\r') {
+        normalize_lone_cr(&text)
+    } else {
+        text
+    };
+    if let Some(c) = yaml::forbidden_char(&text) {
+        let at = text.find(c).unwrap_or(0);
+        let (line, col) = line_col(&text, at);
+        let f = SourceFile::new(root, path, text);
+        return Err(Diagnostic::error(
+            format!("the file holds the control character U+{:04X}", c as u32),
+            Some(Loc::at(&f, line, col, 1)),
+        )
+        .with_help(
+            "remove it: it is invisible in most editors, and feeds and calendars cannot carry it",
+        ));
+    }
+    Ok(SourceFile::new(root, path, text))
+}
+
+/// `\r` not followed by `\n` becomes `\n`; `\r\n` stays.
+fn normalize_lone_cr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
         }
     }
+    out
 }
 
 fn is_ignored_name(name: &str) -> bool {
@@ -173,13 +257,35 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     };
     let defaults = series.clone().unwrap_or_default();
 
-    // Labs load in parallel; each reports its own problems.
-    let lab_dirs: Vec<PathBuf> = sorted_entries(&content.join("labs"))
-        .into_iter()
-        .filter(|e| !is_ignored_name(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .filter(|p| p.is_dir() && !p.is_symlink())
-        .collect();
+    // Labs load in parallel; each reports its own problems. Whatever else
+    // stands in labs/ is named, so nothing is left out unnoticed.
+    let mut lab_dirs: Vec<PathBuf> = Vec::new();
+    for e in sorted_entries(&content.join("labs")) {
+        if is_ignored_name(&e.file_name().to_string_lossy()) {
+            continue;
+        }
+        let path = e.path();
+        let here = SourceFile::new(root, &path, "");
+        if path.is_symlink() {
+            diags.push(
+                Diagnostic::warning(
+                    "a symbolic link in content/labs/ is not followed",
+                    Some(Loc::file(&here)),
+                )
+                .with_help("move the lab's folder itself into content/labs/"),
+            );
+        } else if path.is_dir() {
+            lab_dirs.push(path);
+        } else {
+            diags.push(
+                Diagnostic::warning(
+                    "a file directly in content/labs/ is not read",
+                    Some(Loc::file(&here)),
+                )
+                .with_help("each lab is a folder, content/labs/<lab-id>/, holding lab.yaml"),
+            );
+        }
+    }
     let loaded: Vec<(Option<Lab>, Vec<Diagnostic>)> = lab_dirs
         .par_iter()
         .map(|dir| load_lab(root, dir, &defaults, &config, opts))
@@ -195,7 +301,17 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     for entry in sorted_entries(&content.join("pages")) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if is_ignored_name(&name) || !path.is_file() || path.extension().is_none_or(|e| e != "md") {
+        if is_ignored_name(&name) {
+            continue;
+        }
+        if !path.is_file() || path.extension().is_none_or(|e| e != "md") {
+            diags.push(
+                Diagnostic::warning(
+                    "only `.md` files in content/pages/ are pages; this is not read",
+                    Some(Loc::file(&SourceFile::new(root, &path, ""))),
+                )
+                .with_help("a page is content/pages/<slug>.md; images for pages belong in the theme's static/ folder"),
+            );
             continue;
         }
         let slug = name.trim_end_matches(".md").to_string();
@@ -228,6 +344,10 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
         }
         let (doc, d) = read_markdown(&file, "the page");
         diags.extend(d);
+        // A page is at <slug>/index.html: one folder below the root.
+        if let Some(doc) = &doc {
+            check_links(doc, 1, &mut diags);
+        }
         if let Some(doc) = doc
             && (!doc.front.draft || opts.drafts)
         {
@@ -253,7 +373,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     })
 }
 
-fn load_lab(
+pub fn load_lab(
     root: &Path,
     dir: &Path,
     defaults: &ProgramSpec,
@@ -303,6 +423,10 @@ fn load_lab(
             Ok(f) => {
                 let (doc, d) = read_markdown(&f, "the report");
                 diags.extend(d);
+                // The report is at labs/<id>/index.html: two folders down.
+                if let Some(doc) = &doc {
+                    check_links(doc, 2, &mut diags);
+                }
                 report = doc.filter(|doc| !doc.front.draft || opts.drafts);
             }
             Err(d) => diags.push(d),
@@ -387,6 +511,24 @@ fn load_lab(
         }),
         diags,
     )
+}
+
+/// Links and images of a Markdown document that climb above the site
+/// root (`../../../etc/passwd`), each an error at its line. `depth`: how
+/// many folders below the root the page is published.
+fn check_links(doc: &MarkdownDoc, depth: i32, diags: &mut Vec<Diagnostic>) {
+    for (dest, at) in crate::render::markdown::link_targets(&doc.body) {
+        if crate::render::markdown::climbs_out(&dest, depth) {
+            let (line, col) = line_col(&doc.body, at);
+            diags.push(
+                Diagnostic::error(
+                    format!("the link `{dest}` points outside the site"),
+                    Some(Loc::at(&doc.file, doc.body_line + line - 1, col, 1)),
+                )
+                .with_help("link to files beside the Markdown file, or to a page of the site with a path starting with `/`"),
+            );
+        }
+    }
 }
 
 /// The program must fit between the lab's start and end.

@@ -1,0 +1,109 @@
+//! A partial rebuild (one lab's write-up changed) gives exactly the site a
+//! full build gives, and a leak in the change is caught without losing the
+//! last good site.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use labsite::pipeline::{BuildOptions, Session};
+
+fn opts() -> BuildOptions {
+    BuildOptions {
+        now: Some(
+            chrono::DateTime::parse_from_rfc3339(NOW)
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+        ),
+        ..BuildOptions::default()
+    }
+}
+
+fn snapshot(s: &Session) -> BTreeMap<String, Vec<u8>> {
+    s.files()
+        .iter()
+        .map(|(p, f)| (p.clone(), f.bytes.clone()))
+        .collect()
+}
+
+#[test]
+fn a_partial_rebuild_equals_a_full_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &tmp.path().join("content"));
+    let mut session = Session::build(tmp.path(), &opts()).unwrap();
+    let report = tmp.path().join("content/labs/2025-11-13/report.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(&report, text.replace("## ", "## 改訂 ")).unwrap();
+    std::fs::write(
+        tmp.path().join("content/labs/2025-11-13/extra.txt"),
+        "added",
+    )
+    .unwrap();
+    let rebuilt = session
+        .rebuild(
+            &[
+                "content/labs/2025-11-13/report.md".into(),
+                "content/labs/2025-11-13/extra.txt".into(),
+            ],
+            &opts(),
+        )
+        .unwrap();
+    assert!(!rebuilt.full, "a write-up change rebuilt everything");
+    assert!(
+        rebuilt
+            .changed
+            .iter()
+            .any(|p| p == "labs/2025-11-13/index.html")
+    );
+    assert!(
+        rebuilt
+            .changed
+            .iter()
+            .any(|p| p == "labs/2025-11-13/extra.txt")
+    );
+    assert!(
+        !rebuilt.changed.iter().any(|p| p == "style.css"),
+        "an unchanged file was reported changed"
+    );
+    let fresh = Session::build(tmp.path(), &opts()).unwrap();
+    assert_eq!(snapshot(&session), snapshot(&fresh));
+
+    // A removed asset disappears.
+    std::fs::remove_file(tmp.path().join("content/labs/2025-11-13/extra.txt")).unwrap();
+    let rebuilt = session
+        .rebuild(&["content/labs/2025-11-13/extra.txt".into()], &opts())
+        .unwrap();
+    assert_eq!(
+        rebuilt.removed,
+        vec!["labs/2025-11-13/extra.txt".to_string()]
+    );
+    assert_eq!(
+        snapshot(&session),
+        snapshot(&Session::build(tmp.path(), &opts()).unwrap())
+    );
+}
+
+#[test]
+fn a_leak_in_a_partial_rebuild_fails_and_keeps_the_last_good_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &tmp.path().join("content"));
+    let mut session = Session::build(tmp.path(), &opts()).unwrap();
+    let before = snapshot(&session);
+    let report = tmp.path().join("content/labs/2025-11-13/report.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(&report, format!("{text}\n東雲重工の方も参加しました。\n")).unwrap();
+    let err = session.rebuild(&["content/labs/2025-11-13/report.md".into()], &opts());
+    assert!(err.is_err(), "the leak passed a partial rebuild");
+    assert_eq!(
+        snapshot(&session),
+        before,
+        "a failed rebuild changed the site"
+    );
+    // A lab.yaml change is a full rebuild.
+    std::fs::write(&report, text).unwrap();
+    let rebuilt = session
+        .rebuild(&["content/labs/2025-11-13/lab.yaml".into()], &opts())
+        .unwrap();
+    assert!(rebuilt.full);
+}
