@@ -6,7 +6,7 @@
 //! and reading the sources during a build makes events of its own (opens).
 //! So: only events that change something count, only under `content/`,
 //! `themes/` and `templates/`, never editor droppings; after the first one,
-//! events are drained until [`QUIET`] passes without a new one, and the
+//! events are drained until [`QUIET`] (15 ms) passes without a new one, and the
 //! batch becomes a single rebuild.
 
 use std::collections::BTreeSet;
@@ -18,7 +18,7 @@ use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// How long the events of one save may be apart.
-pub const QUIET: Duration = Duration::from_millis(30);
+pub const QUIET: Duration = Duration::from_millis(15);
 
 /// A stream of events that never goes quiet still rebuilds this often.
 const MAX_WAIT: Duration = Duration::from_secs(2);
