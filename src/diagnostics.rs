@@ -188,27 +188,47 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{word}: {}", self.message);
+        let _ = writeln!(out, "{word}: {}", printable(&self.message));
         if let Some(loc) = &self.loc {
             render_snippet(&mut out, loc, self.hide_source);
         }
         for (note, loc) in &self.notes {
-            let _ = writeln!(out, "   = note: {note}");
+            let _ = writeln!(out, "   = note: {}", printable(note));
             if let Some(loc) = loc {
                 render_snippet(&mut out, loc, self.hide_source);
             }
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "   = help: {help}");
+            let _ = writeln!(out, "   = help: {}", printable(help));
         }
         out
     }
 }
 
+/// Text from a site file, safe to print on one line of a terminal: each
+/// control character (an escape sequence could rewrite the screen; a line
+/// break would split the message) is shown by its picture (`␛`, `␊`),
+/// which takes one column like the character did.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c as u32 {
+            n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            _ if c.is_control() => '\u{fffd}',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn loc_label(loc: &Loc) -> String {
+    let file = printable(&loc.file.display);
     match loc.resolve() {
-        Some((l, c, _)) => format!("{}:{l}:{c}", loc.file.display),
-        None => loc.file.display.clone(),
+        Some((l, c, _)) => format!("{file}:{l}:{c}"),
+        None => file.into_owned(),
     }
 }
 
@@ -233,7 +253,7 @@ fn render_snippet(out: &mut String, loc: &Loc, hide_source: bool) {
         .take(len.max(1))
         .collect();
     let _ = writeln!(out, " {pad} |");
-    let _ = writeln!(out, " {number} | {}", text.replace('\t', " "));
+    let _ = writeln!(out, " {number} | {}", printable(&text.replace('\t', " ")));
     let _ = writeln!(
         out,
         " {pad} | {}{}",
@@ -325,6 +345,34 @@ mod tests {
         assert_eq!(nearest("summry", &keys), Some("summary"));
         assert_eq!(nearest("titel", &keys), Some("title"));
         assert_eq!(nearest("zzzzzzzz", &keys), None);
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        let file = SourceFile::new(Path::new("/"), Path::new("/a.yaml"), "k\u{1b}[2J: v\n");
+        let d = Diagnostic::error(
+            "unknown key `k\u{1b}[2J`\nsecond",
+            Some(Loc::at(&file, 1, 1, 5)),
+        )
+        .with_help("x\u{7}");
+        let r = d.render();
+        assert!(!r.chars().any(|c| c.is_control() && c != '\n'), "{r:?}");
+        assert!(r.contains("k\u{241b}[2J`\u{240a}second"), "{r}");
+        assert_eq!(r.lines().count(), 6, "{r}");
+    }
+
+    #[test]
+    fn locations_past_the_text_render_without_a_snippet() {
+        let file = SourceFile::new(Path::new("/"), Path::new("/a.yaml"), "a: 1\n");
+        for (l, c, n) in [
+            (0, 0, 0),
+            (1, 99, 5),
+            (7, 1, 1),
+            (usize::MAX, usize::MAX, usize::MAX),
+        ] {
+            let r = Diagnostic::error("x", Some(Loc::at(&file, l, c, n))).render();
+            assert!(r.contains("a.yaml:"), "{r}");
+        }
     }
 
     #[test]

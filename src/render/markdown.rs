@@ -5,7 +5,7 @@
 //! carry raw HTML; Markdown fields read from YAML (program descriptions,
 //! FAQ answers) have any raw HTML shown as text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -82,28 +82,137 @@ fn shifted(l: HeadingLevel, by: u8) -> HeadingLevel {
     }
 }
 
+/// A path segment as a browser reads it: `%2e` is a dot, so `%2e%2e` is
+/// `..` too.
+fn segment_dots(seg: &str) -> Option<usize> {
+    let lower = seg.to_ascii_lowercase();
+    match lower.replace("%2e", ".").as_str() {
+        "." => Some(1),
+        ".." => Some(2),
+        _ => None,
+    }
+}
+
+/// The path part of a link target, split into segments the way a browser
+/// splits them (`\` counts as `/` in web addresses).
+fn segments(dest: &str) -> impl Iterator<Item = &str> {
+    dest.split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .split(['/', '\\'])
+}
+
+/// Does a link target use a `..` segment (in any spelling)?
+pub fn has_dot_dot(dest: &str) -> bool {
+    !dest.contains("://") && segments(dest).any(|s| segment_dots(s) == Some(2))
+}
+
+/// The scheme of a link target, lower-cased, as a browser finds it (it
+/// drops tabs, line breaks and leading spaces first): `javascript` for
+/// `java\tscript:alert(1)`.
+pub fn scheme(dest: &str) -> Option<String> {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let colon = cleaned.find(':')?;
+    let name = &cleaned[..colon];
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .then(|| name.to_ascii_lowercase())
+}
+
+/// May a link from data (YAML) carry this target? Relative paths,
+/// fragments, and web, mail and phone addresses; never `javascript:`,
+/// `data:` or other schemes that run or embed something.
+pub fn is_safe_link(dest: &str) -> bool {
+    match scheme(dest) {
+        None => true,
+        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto" | "tel"),
+    }
+}
+
 /// Does a relative link from a page `depth` folders below the site root
 /// climb above the root (`../../etc/passwd`)?
 pub fn climbs_out(dest: &str, depth: i32) -> bool {
-    if dest.contains("://")
-        || dest.starts_with('/')
-        || dest.starts_with('#')
-        || dest.starts_with("mailto:")
-    {
+    let d = dest.trim();
+    if d.contains("://") || d.starts_with(['/', '#']) || scheme(d).is_some() {
         return false;
     }
     let mut depth: i32 = depth;
-    for seg in dest.split(['?', '#']).next().unwrap_or("").split('/') {
-        match seg {
-            ".." => depth -= 1,
-            "." | "" => {}
-            _ => depth += 1,
+    for seg in segments(d) {
+        match segment_dots(seg) {
+            Some(2) => depth -= 1,
+            Some(_) => {}
+            None if seg.is_empty() => {}
+            None => depth += 1,
         }
         if depth < 0 {
             return true;
         }
     }
     false
+}
+
+/// Every link and image target of a Markdown text, with the byte offset
+/// of its element, including `href` and `src` attributes in raw HTML: for
+/// checks that point at a line.
+pub fn link_targets(md: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (ev, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                out.push((dest_url.to_string(), range.start));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                for (value, at) in html_urls(&h) {
+                    out.push((value, range.start + at));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `href`/`src` attribute values in a piece of raw HTML, with offsets.
+fn html_urls(html: &str) -> Vec<(String, usize)> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for name in ["href", "src"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(name) {
+            let at = from + i;
+            from = at + name.len();
+            // A whole attribute name: after white space, before `=`.
+            if !lower[..at].ends_with(|c: char| c.is_ascii_whitespace()) {
+                continue;
+            }
+            let rest = lower[from..].trim_start();
+            let Some(rest) = rest.strip_prefix('=') else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            let start = lower.len() - rest.len();
+            let (value_start, end) = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let v = start + 1;
+                    (v, lower[v..].find(q).map(|e| v + e).unwrap_or(lower.len()))
+                }
+                _ => (
+                    start,
+                    lower[start..]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .map(|e| start + e)
+                        .unwrap_or(lower.len()),
+                ),
+            };
+            out.push((html[value_start..end].to_string(), at));
+        }
+    }
+    out
 }
 
 /// Render Markdown. Headings are shifted so the document's top level is
@@ -123,7 +232,10 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
     let mut out_events: Vec<Event> = Vec::with_capacity(events.len());
     let mut toc = Vec::new();
     let mut used = HashSet::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut escaping = Vec::new();
+    // For each open link or image: was it dropped?
+    let mut links_dropped: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let ev = events[i].clone();
@@ -149,11 +261,15 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
                     .as_ref()
                     .map(|s| s.to_string())
                     .unwrap_or_else(|| slug(&text));
+                // Each base remembers the last suffix it tried: a report
+                // with thousands of equal headings must not try every
+                // suffix again for each (quadratic). Suffixes below it are
+                // all taken, so the first free one is the same.
                 let mut anchor = base.clone();
-                let mut n = 1;
+                let n = next_suffix.entry(base.clone()).or_insert(1usize);
                 while !used.insert(anchor.clone()) {
                     anchor = format!("{base}-{n}");
-                    n += 1;
+                    *n += 1;
                 }
                 let level = shifted(level, shift);
                 toc.push(TocEntry {
@@ -161,6 +277,12 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
                     id: anchor.clone(),
                     text: text.trim().to_string(),
                 });
+                // `# T {onclick=…}` would give the heading any attribute:
+                // text from YAML gets none but its anchor.
+                let (classes, attrs) = match trust {
+                    Trust::Author => (classes, attrs),
+                    Trust::Data => (Vec::new(), Vec::new()),
+                };
                 out_events.push(Event::Start(Tag::Heading {
                     level,
                     id: Some(CowStr::from(anchor)),
@@ -171,13 +293,23 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
             Event::End(TagEnd::Heading(level)) => {
                 out_events.push(Event::End(TagEnd::Heading(shifted(level, shift))))
             }
+            // A `javascript:` (or other unsafe) link from YAML: its text is
+            // kept, the link dropped, with its end.
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if trust == Trust::Data && !is_safe_link(dest_url) =>
+            {
+                links_dropped.push(true);
+            }
+            // (The guard pops for every end; a kept one falls through.)
+            Event::End(TagEnd::Link | TagEnd::Image) if links_dropped.pop() == Some(true) => {}
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                if dest_url.split('/').any(|s| s == "..") && !dest_url.contains("://") {
+                links_dropped.push(false);
+                if has_dot_dot(&dest_url) {
                     escaping.push(dest_url.to_string());
                 }
                 let dest_url = urls
@@ -197,7 +329,8 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
                 title,
                 id,
             }) => {
-                if dest_url.split('/').any(|s| s == "..") && !dest_url.contains("://") {
+                links_dropped.push(false);
+                if has_dot_dot(&dest_url) {
                     escaping.push(dest_url.to_string());
                 }
                 let dest_url = urls
@@ -264,6 +397,93 @@ mod tests {
         let html = render_data("a <script>alert(1)</script>", &urls());
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn data_markdown_drops_script_links_and_heading_attributes() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](<java\tscript:alert(1)>)",
+            "<javascript:alert(1)>",
+            "![x](data:text/html,<script>alert(1)</script>)",
+            "[x](vbscript:msgbox(1))",
+            "[![i](javascript:alert(1))](javascript:alert(2))",
+        ] {
+            let html = render_data(md, &urls());
+            // The text may stay; no element carries the address.
+            assert!(
+                !html.contains("href=") && !html.contains("src="),
+                "{md}: {html}"
+            );
+            assert!(
+                !html.contains("<a") && !html.contains("<img"),
+                "{md}: {html}"
+            );
+        }
+        let html = render_data(
+            "[ok](https://example.org/) [m](mailto:a@b.c) [r](a/b)",
+            &urls(),
+        );
+        assert_eq!(html.matches("<a href").count(), 3, "{html}");
+        let html = render_data("# T {onclick=alert(1) .c}", &urls());
+        assert!(!html.contains("onclick"), "{html}");
+        // The organizers' own Markdown keeps what they wrote.
+        let r = render("# T {.wide}", Trust::Author, &urls());
+        assert!(r.html.contains("class=\"wide\""), "{}", r.html);
+    }
+
+    #[test]
+    fn many_equal_headings_render_in_linear_time() {
+        // Each heading used to try every suffix from 1 again: a report of
+        // 300,000 equal headings never finished.
+        let md = "## 見出し\n\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let r = render(&md, Trust::Author, &urls());
+        assert!(started.elapsed().as_secs() < 10);
+        assert_eq!(r.toc.len(), 20_000);
+        assert_eq!(r.toc[19_999].id, "見出し-19999");
+        // Same anchors as before: a taken suffix is skipped.
+        let r = render("# a-1\n# a\n# a\n# a\n", Trust::Author, &urls());
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a-1", "a", "a-2", "a-3"]);
+    }
+
+    #[test]
+    fn every_spelling_of_dot_dot_is_caught() {
+        for dest in [
+            "../../../etc/passwd",
+            "%2e%2e/%2e%2e/%2E%2E/etc/passwd",
+            "..\\..\\..\\etc\\passwd",
+            ".%2e/../../x",
+            "a/../../../../x?y=1",
+        ] {
+            assert!(has_dot_dot(dest), "{dest}");
+            assert!(climbs_out(dest, 2), "{dest}");
+        }
+        for dest in [
+            "../x",
+            "./a/../b",
+            "https://e.org/../../..",
+            "/../../x",
+            "#..",
+            "mailto:a@b",
+        ] {
+            assert!(!climbs_out(dest, 2), "{dest}");
+        }
+    }
+
+    #[test]
+    fn link_targets_have_offsets_and_include_raw_html() {
+        let md = "a\n\n[x](../y)\n\n<img alt=\"\" src=\"../../z.png\">\n\n<a HREF='q'>";
+        let got = link_targets(md);
+        assert_eq!(got[0], ("../y".to_string(), 3));
+        assert!(
+            got.iter()
+                .any(|(d, at)| d == "../../z.png" && md[*at..].starts_with("src")),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|(d, _)| d == "q"), "{got:?}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_yaml::Value;
 
 use super::program::{PROGRAM_KEYS, ProgramSpec, read_program_keys};
@@ -163,24 +163,49 @@ const LAB_KEYS: [&str; 15] = [
     "recruitment",
 ];
 
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    if s.len() != 10 {
-        return None;
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+/// Is `s` ASCII digits and these separators in this pattern (`9` a digit)?
+fn shaped(s: &str, pattern: &str) -> bool {
+    s.len() == pattern.len()
+        && s.bytes().zip(pattern.bytes()).all(|(c, p)| match p {
+            b'9' => c.is_ascii_digit(),
+            _ => c == p,
+        })
 }
 
+/// The years a lab can be in: chrono would take `+99999-1-1` or
+/// `0000-01-01`, which are typing mistakes here.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// `YYYY-MM-DD`, a real calendar date.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if !shaped(s, "9999-99-99") {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| YEARS.contains(&d.year()))
+}
+
+/// `HH:MM` (or `H:MM`), 00:00 to 23:59.
 pub fn parse_time(s: &str) -> Option<NaiveTime> {
     let s = s.trim();
-    if !(4..=5).contains(&s.len()) {
+    if !(shaped(s, "99:99") || shaped(s, "9:99")) {
         return None;
     }
     NaiveTime::parse_from_str(s, "%H:%M").ok()
 }
 
+/// A local date and time: `YYYY-MM-DDTHH:MM` (`T` or a space; seconds
+/// allowed).
 pub fn parse_local_datetime(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
+    let (date, time) = s.split_at_checked(10)?;
+    parse_date(date)?;
+    let time = time.strip_prefix(['T', ' '])?;
+    if !(shaped(time, "99:99") || shaped(time, "99:99:99")) {
+        return None;
+    }
     for fmt in [
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%dT%H:%M:%S",
@@ -227,7 +252,7 @@ pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Dia
                 m.error(
                     "date",
                     format!("`{d}` is not a date"),
-                    Some("expected a real calendar date as YYYY-MM-DD, e.g. 2025-11-13".into()),
+                    Some("expected a real calendar date as YYYY-MM-DD (a year from 1900 to 9999), e.g. 2025-11-13".into()),
                 );
             }
             parsed
@@ -745,7 +770,10 @@ fn read_recruitment(
     }
     let apply_url = m.req_text("apply_url", "the address of the application form");
     if let Some(u) = &apply_url
-        && !(u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:"))
+        && !(super::site::check_web_url(u).is_ok()
+            || u.strip_prefix("mailto:").is_some_and(|to| {
+                to.contains('@') && !to.contains(|c: char| c.is_whitespace() || c.is_control())
+            }))
     {
         m.error(
             "apply_url",
@@ -782,4 +810,39 @@ fn read_recruitment(
 /// The program keys a lab may carry, for callers that list lab keys.
 pub fn program_keys() -> &'static [&'static str] {
     &PROGRAM_KEYS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_are_read_strictly() {
+        assert!(parse_date("2025-11-13").is_some());
+        for bad in [
+            "+99999-1-1",
+            "0000-01-01",
+            "-001-01-01",
+            "2025-1-013",
+            "２０２５-11-13",
+            "1899-12-31",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert!(parse_time("8:00").is_some() && parse_time("18:00").is_some());
+        for bad in ["+8:00", "24:00", "18:0", "１８:００", "18:00:00"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+        assert!(parse_local_datetime("2026-01-15T23:59").is_some());
+        assert!(parse_local_datetime("2026-01-15 23:59:30").is_some());
+        for bad in [
+            "+2026-01-15T23:59",
+            "2026-01-15",
+            "2026-01-15T",
+            "2026-01-15T9:00",
+            "日本語のテキスト",
+        ] {
+            assert_eq!(parse_local_datetime(bad), None, "{bad}");
+        }
+    }
 }

@@ -561,6 +561,52 @@ fn check_timetable(record: &LabRecord, program: &ProgramSpec, diags: &mut Vec<Di
 mod tests {
     use super::*;
 
+    fn read(bytes: &[u8]) -> Result<Arc<SourceFile>, Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lab.yaml");
+        std::fs::write(&path, bytes).unwrap();
+        read_source(dir.path(), &path)
+    }
+
+    fn at(d: &Diagnostic) -> Option<(usize, usize, usize)> {
+        d.loc.as_ref().and_then(Loc::resolve)
+    }
+
+    #[test]
+    fn text_files_are_read_with_their_line_numbers() {
+        let f = read(b"\xef\xbb\xbftitle: a\r\nb: c\rd: e\n").unwrap();
+        assert_eq!(&*f.text, "title: a\r\nb: c\nd: e\n");
+        // Shift_JIS after a BOM: the column does not count the BOM.
+        let d = read(b"\xef\xbb\xbfab\n\x83\x65\x83\x58").unwrap_err();
+        assert_eq!(at(&d), Some((2, 1, 1)));
+        let d = read(b"title: ok\nsummary: \x83\x65\x83\x58\n").unwrap_err();
+        assert_eq!(at(&d), Some((2, 10, 1)));
+        assert!(d.render().contains("not valid UTF-8"));
+        let d = read("a: 1\nb: 日本\u{7}\n".as_bytes()).unwrap_err();
+        assert_eq!(at(&d), Some((2, 6, 1)));
+        assert!(d.message.contains("U+0007"));
+    }
+
+    #[test]
+    fn a_file_too_large_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.md");
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(MAX_SOURCE_BYTES + 1).unwrap();
+        let d = read_source(dir.path(), &path).unwrap_err();
+        assert!(d.message.contains("MB"), "{}", d.message);
+    }
+
+    #[test]
+    fn line_col_is_safe_at_any_offset() {
+        let t = "aé\n日本";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 2), (1, 2));
+        assert_eq!(line_col(t, 4), (2, 1));
+        assert_eq!(line_col(t, 5), (2, 1));
+        assert_eq!(line_col(t, 999), (2, 3));
+    }
+
     #[test]
     fn ids() {
         assert!(is_valid_id("2025-11-13"));

@@ -56,12 +56,15 @@ impl ProgramSpec {
     pub fn total_minutes(&self) -> u32 {
         self.program
             .as_ref()
-            .map(|parts| parts.iter().map(|p| p.minutes).sum())
+            .map(|parts| parts.iter().fold(0u32, |t, p| t.saturating_add(p.minutes)))
             .unwrap_or(0)
     }
 }
 
 pub const PROGRAM_KEYS: [&str; 3] = ["concept", "program", "framework"];
+
+/// No part of an evening lasts longer than this.
+const MINUTES_PER_DAY: u32 = 24 * 60;
 
 /// Read the program keys of a mapping (`program.yaml` or `lab.yaml`).
 pub fn read_program_keys(map: &Map) -> ProgramSpec {
@@ -102,20 +105,37 @@ fn read_parts(ctx: &Ctx, v: &Value, path: &str) -> Vec<Part> {
         if minutes == Some(0) {
             m.error("minutes", "a part must last at least one minute", None);
         }
+        if let Some(n) = minutes.filter(|n| *n > MINUTES_PER_DAY) {
+            m.error(
+                "minutes",
+                format!("a part of {n} minutes is longer than a day"),
+                Some("give the part's length in minutes, e.g. 20".into()),
+            );
+        }
         let rounds = m.opt_u32("rounds");
         let round_minutes = m.opt_u32("round_minutes");
         if rounds == Some(0) {
             m.error("rounds", "`rounds` must be at least 1", None);
         }
+        // Each round takes a minute at least (the timetable lists them).
+        if let (Some(r), Some(total)) = (rounds, minutes)
+            && r > total
+        {
+            m.error(
+                "rounds",
+                format!("{r} rounds do not fit in the part's {total} minutes"),
+                Some("`rounds` counts the partner rotations, e.g. 2".into()),
+            );
+        }
         if let (Some(r), Some(rm), Some(total)) = (rounds, round_minutes, minutes)
-            && r * rm > total
+            && u64::from(r) * u64::from(rm) > u64::from(total)
         {
             m.error(
                 "round_minutes",
                 format!("{r} rounds of {rm} minutes do not fit in the part's {total} minutes"),
                 Some(format!(
                     "make `minutes` at least {} or shorten the rounds",
-                    r * rm
+                    u64::from(r) * u64::from(rm)
                 )),
             );
         }
@@ -183,4 +203,40 @@ fn read_framework(ctx: &Ctx, v: &Value, path: &str) -> Option<Framework> {
         title: title.unwrap_or_default(),
         axes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::lab::read_lab;
+    use crate::diagnostics::SourceFile;
+
+    fn lab_with_part(part: &str) -> Vec<String> {
+        let text = format!(
+            "title: t\ndate: 2025-11-13\nstart: \"18:00\"\nend: \"20:30\"\nstatus: held\nprogram:\n  - title: p\n{part}"
+        );
+        let f = SourceFile::new(Path::new("/"), Path::new("/lab.yaml"), text);
+        read_lab("x", &f).1.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn huge_numbers_are_errors_not_overflows() {
+        // `rounds * round_minutes` overflowed u32 (a panic in debug builds).
+        let errs =
+            lab_with_part("    minutes: 100\n    rounds: 100000\n    round_minutes: 100000\n");
+        assert!(errs.iter().any(|e| e.contains("do not fit")), "{errs:?}");
+        // Rounds without round_minutes: the timetable would list 4 billion.
+        let errs = lab_with_part("    minutes: 100\n    rounds: 4000000000\n");
+        assert!(
+            errs.iter().any(|e| e.contains("4000000000 rounds")),
+            "{errs:?}"
+        );
+        let errs =
+            lab_with_part("    minutes: 4000000000\n  - title: q\n    minutes: 4000000000\n");
+        assert!(
+            errs.iter().any(|e| e.contains("longer than a day")),
+            "{errs:?}"
+        );
+    }
 }

@@ -81,6 +81,13 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
     if host.is_empty() || host.contains(char::is_whitespace) {
         return Err(format!("`{url}` has no host name"));
     }
+    if url.contains(|c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`')
+    }) {
+        return Err(format!(
+            "`{url}` holds a character that cannot stand in an address (a space, a quote, `<`, `>` or `\\`)"
+        ));
+    }
     if url.contains(['?', '#']) {
         return Err(format!("`{url}` has a query or fragment"));
     }
@@ -89,6 +96,48 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
         url.push('/');
     }
     Ok(url)
+}
+
+/// A web address for a link: `https://` or `http://` and a host, no white
+/// space. (`javascript:` and the like would run in the reader's browser.)
+/// Empty is allowed: the field is optional.
+pub fn check_web_url(url: &str) -> Result<(), String> {
+    if url.is_empty() {
+        return Ok(());
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!("`{url}` is not a web address: it must start with https:// or http://")
+        })?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || url.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err(format!("`{url}` is not a web address"));
+    }
+    Ok(())
+}
+
+/// One e-mail address, as it goes into a `mailto:` link. Empty is allowed.
+pub fn check_email(email: &str) -> Result<(), String> {
+    if email.is_empty() {
+        return Ok(());
+    }
+    let ok = email.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+    }) && !email.contains(|c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '<' | '>' | '"' | '?' | '&' | ',' | ';' | ':' | '/' | '\\'
+            )
+    }) && email.matches('@').count() == 1;
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{email}` is not an e-mail address"))
+    }
 }
 
 pub fn read_site(
@@ -157,11 +206,38 @@ pub fn read_site(
     let organizer = match m.get("organizer") {
         None => Organizer::default(),
         Some(v) => match ctx.map(v, "organizer", "the organizer", &["name", "url", "email"]) {
-            Some(o) => Organizer {
-                name: o.opt_text("name").unwrap_or_default(),
-                url: o.opt_text("url").unwrap_or_default(),
-                email: o.opt_text("email").unwrap_or_default(),
-            },
+            Some(o) => {
+                // Both end up in links (`href`, `mailto:`) on every page.
+                let url = o.opt_text("url").unwrap_or_default();
+                let url = match check_web_url(&url) {
+                    Ok(()) => url,
+                    Err(e) => {
+                        o.error(
+                            "url",
+                            e,
+                            Some("write the full address, e.g. `https://example.org/`".into()),
+                        );
+                        String::new()
+                    }
+                };
+                let email = o.opt_text("email").unwrap_or_default();
+                let email = match check_email(&email) {
+                    Ok(()) => email,
+                    Err(e) => {
+                        o.error(
+                            "email",
+                            e,
+                            Some("write one address, e.g. `lab@example.org`".into()),
+                        );
+                        String::new()
+                    }
+                };
+                Organizer {
+                    name: o.opt_text("name").unwrap_or_default(),
+                    url,
+                    email,
+                }
+            }
             None => Organizer::default(),
         },
     };
@@ -231,5 +307,35 @@ mod tests {
         );
         assert!(check_base_url("example.org/lab/").is_err());
         assert!(check_base_url("https:///x").is_err());
+        assert!(check_base_url("https://example.org/a\" onload=\"x").is_err());
+        assert!(check_base_url("https://example.org/<script>/").is_err());
+    }
+
+    #[test]
+    fn organizer_links_must_be_web_and_mail_addresses() {
+        assert!(check_web_url("https://example.org/").is_ok());
+        assert!(check_web_url("").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            " javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "data:text/html,x",
+            "//example.org/",
+            "https://",
+            "https://exa mple.org/",
+        ] {
+            assert!(check_web_url(bad).is_err(), "{bad}");
+        }
+        assert!(check_email("lab@example.org").is_ok());
+        for bad in [
+            "lab@example.org?cc=x@evil.example",
+            "a@b",
+            "\"x\"@example.org",
+            "lab@example.org\r\nBcc: x",
+            "a@@example.org",
+            "javascript:alert(1)//@example.org",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_yaml::Value;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile, nearest};
@@ -34,6 +34,9 @@ pub fn item(path: &str, i: usize) -> String {
 /// (line, column, length), 1-based, in characters.
 type Pos = (usize, usize, usize);
 
+/// serde_yaml refuses documents nested deeper than this.
+const MAX_DEPTH: usize = 128;
+
 #[derive(Debug, Default)]
 pub struct PositionIndex {
     /// path -> (key position, value position); positions are (line, col,
@@ -44,9 +47,13 @@ pub struct PositionIndex {
 impl PositionIndex {
     pub fn build(text: &str) -> PositionIndex {
         let mut builder = IndexBuilder::default();
-        let mut parser = Parser::new_from_str(text);
         // A document with a syntax error still yields the nodes before it.
-        let _ = parser.load(&mut builder, false);
+        // Past serde_yaml's nesting limit nothing is looked up, and each
+        // level would copy a longer path (quadratic in the depth).
+        walk_events(text, |ev, mark| {
+            builder.on_event(ev, mark);
+            builder.stack.len() <= MAX_DEPTH
+        });
         PositionIndex {
             nodes: builder.nodes,
         }
@@ -129,7 +136,7 @@ impl IndexBuilder {
     }
 }
 
-impl MarkedEventReceiver for IndexBuilder {
+impl IndexBuilder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let pos = |len: usize| (mark.line(), mark.col() + 1, len);
         match ev {
@@ -163,33 +170,394 @@ impl MarkedEventReceiver for IndexBuilder {
     }
 }
 
+/// The events of the first document of `text`, in order, until `f`
+/// returns false or the parser meets an error. Iterative on purpose:
+/// yaml_rust2's `Parser::load` recurses once per nesting level, and a file
+/// of `- - - - …` a few thousand deep overflows the stack.
+fn walk_events(text: &str, mut f: impl FnMut(Event, Marker) -> bool) {
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        match parser.next_token() {
+            Ok((Event::StreamEnd | Event::DocumentEnd, _)) | Err(_) => break,
+            Ok((ev, mark)) => {
+                if !f(ev, mark) {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// How many nodes `*alias`es may repeat in one file, in all. A real site
+/// file repeats a few lists at most; past this, parsing gets slow and
+/// memory-hungry (a 70 KB file whose 5,000 aliases each repeat a list of
+/// 5,000 takes serde_yaml a minute and 7 GB), and the classic "billion
+/// laughs" nests aliases to expand to billions.
+pub const ALIAS_BUDGET: u64 = 100_000;
+
+/// Where the alias that overdraws [`ALIAS_BUDGET`] is, if one does:
+/// (line, column), 1-based.
+fn alias_overflow(text: &str) -> Option<(usize, usize)> {
+    if !text.contains('*') {
+        return None;
+    }
+    // Size (in nodes, aliases expanded) of each anchored node, and of the
+    // collections still open.
+    let mut sizes: HashMap<usize, u64> = HashMap::new();
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut repeated: u64 = 0;
+    let mut hit = None;
+    walk_events(text, |ev, mark| {
+        let done = match ev {
+            Event::Scalar(_, _, anchor, _) => {
+                if anchor > 0 {
+                    sizes.insert(anchor, 1);
+                }
+                Some(1)
+            }
+            Event::Alias(anchor) => {
+                let n = sizes.get(&anchor).copied().unwrap_or(1);
+                repeated = repeated.saturating_add(n);
+                if repeated > ALIAS_BUDGET {
+                    hit = Some((mark.line(), mark.col() + 1));
+                    return false;
+                }
+                Some(n)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => open.pop().map(|(anchor, n)| {
+                if anchor > 0 {
+                    sizes.insert(anchor, n);
+                }
+                n
+            }),
+            _ => None,
+        };
+        if let (Some(n), Some(parent)) = (done, open.last_mut()) {
+            parent.1 = parent.1.saturating_add(n);
+        }
+        true
+    });
+    hit
+}
+
+/// The place of the key that repeats one before it in the same mapping,
+/// and of that first one: ((line, col, len), (line, col)).
+fn duplicate_key(text: &str) -> Option<(String, Pos, (usize, usize))> {
+    enum Open {
+        Map {
+            keys: HashMap<String, (usize, usize)>,
+            expect_key: bool,
+        },
+        Seq,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut found = None;
+    walk_events(text, |ev, mark| {
+        // Is this node a key of the innermost mapping?
+        let is_key = match open.last_mut() {
+            Some(Open::Map { expect_key, .. }) => {
+                let k = *expect_key;
+                *expect_key = !k;
+                k
+            }
+            _ => false,
+        };
+        match ev {
+            Event::Scalar(s, ..) if is_key => {
+                let here = (mark.line(), mark.col() + 1);
+                if let Some(Open::Map { keys, .. }) = open.last_mut() {
+                    if let Some(first) = keys.get(&s) {
+                        let len = s.chars().count().max(1);
+                        found = Some((s, (here.0, here.1, len), *first));
+                        return false;
+                    }
+                    keys.insert(s, here);
+                }
+            }
+            Event::MappingStart(..) => open.push(Open::Map {
+                keys: HashMap::new(),
+                expect_key: true,
+            }),
+            Event::SequenceStart(..) => open.push(Open::Seq),
+            Event::MappingEnd | Event::SequenceEnd => {
+                open.pop();
+            }
+            _ => {}
+        }
+        true
+    });
+    found
+}
+
+/// Where the second document of a stream starts, (line, col).
+fn second_document(text: &str) -> Option<(usize, usize)> {
+    let mut parser = Parser::new_from_str(text);
+    let mut starts = 0;
+    loop {
+        match parser.next_token() {
+            Ok((Event::StreamEnd, _)) | Err(_) => return None,
+            Ok((Event::DocumentStart, mark)) => {
+                starts += 1;
+                if starts == 2 {
+                    return Some((mark.line(), mark.col() + 1));
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// libyaml (behind serde_yaml) counts CR, NEL, U+2028 and U+2029 as line
+/// breaks; the rest of labsite counts `\n` only. Its (line, column) of a
+/// character as ours.
+fn from_libyaml_position(text: &str, line: usize, col: usize) -> (usize, usize) {
+    let (mut l, mut c) = (1usize, 1usize);
+    let (mut our_l, mut our_c) = (1usize, 1usize);
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if (l, c) >= (line, col) {
+            return (our_l, our_c);
+        }
+        match ch {
+            '\r' if chars.peek() == Some(&'\n') => {
+                chars.next();
+                (l, c) = (l + 1, 1);
+                (our_l, our_c) = (our_l + 1, 1);
+            }
+            '\n' => {
+                (l, c) = (l + 1, 1);
+                (our_l, our_c) = (our_l + 1, 1);
+            }
+            '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                (l, c) = (l + 1, 1);
+                our_c += 1;
+            }
+            _ => {
+                c += 1;
+                our_c += 1;
+            }
+        }
+    }
+    (our_l, our_c)
+}
+
+/// The parts of serde_yaml's message: "PROBLEM at line L column C,
+/// CONTEXT at line L column C" (each position optional).
+struct SyntaxMessage {
+    problem: String,
+    context: Option<String>,
+    context_at: Option<(usize, usize)>,
+}
+
+fn strip_position(s: &str) -> (&str, Option<(usize, usize)>) {
+    let Some(i) = s.rfind(" at line ") else {
+        return (s, None);
+    };
+    let mut words = s[i + " at line ".len()..].split(' ');
+    let line = words.next().and_then(|w| w.parse().ok());
+    let col = match (words.next(), words.next()) {
+        (Some("column"), Some(w)) => w.parse().ok(),
+        _ => None,
+    };
+    match (line, col) {
+        (Some(l), Some(c)) => (&s[..i], Some((l, c))),
+        _ => (s, None),
+    }
+}
+
+fn split_message(msg: &str) -> SyntaxMessage {
+    let (head, context) = match msg.find(", while ") {
+        Some(i) => (&msg[..i], Some(&msg[i + 2..])),
+        None => (msg, None),
+    };
+    let (problem, _) = strip_position(head);
+    let (context, context_at) = match context.map(strip_position) {
+        Some((c, at)) => (Some(c.to_string()), at),
+        None => (None, None),
+    };
+    SyntaxMessage {
+        problem: problem.to_string(),
+        context,
+        context_at,
+    }
+}
+
+/// The last line before `line` that opens a quoted value and does not
+/// close it: a likely cause of a syntax error further down. (line, col).
+fn unclosed_quote_before(text: &str, line: usize) -> Option<(usize, usize)> {
+    let mut found = None;
+    for (i, l) in text.lines().enumerate().take(line.saturating_sub(1)) {
+        let l = l.trim_end_matches('\r');
+        if l.trim_start().starts_with('#') {
+            continue;
+        }
+        // The value after `key: ` or `- `.
+        let Some(start) = value_start(l) else {
+            continue;
+        };
+        let rest = &l[start..];
+        let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        if !closes(&rest[1..], q) {
+            found = Some((i + 1, l[..start].chars().count() + 1));
+        }
+    }
+    found
+}
+
+fn value_start(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    if let Some(after) = trimmed.strip_prefix("- ") {
+        let skip = after.len() - after.trim_start().len();
+        let start = indent + 2 + skip;
+        // `- key: "value`: look at the value.
+        return Some(match line[start..].find(": ") {
+            Some(i) if !line[start..].starts_with(['"', '\'']) => {
+                let v = start + i + 2;
+                v + (line[v..].len() - line[v..].trim_start().len())
+            }
+            _ => start,
+        });
+    }
+    if trimmed.starts_with(['"', '\'']) {
+        return None;
+    }
+    let i = line.find(": ")?;
+    let v = i + 2;
+    Some(v + (line[v..].len() - line[v..].trim_start().len()))
+}
+
+/// Does a quoted value opened with `q` close on the rest of its line?
+fn closes(rest: &str, q: char) -> bool {
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if q == '"' && c == '\\' {
+            chars.next();
+        } else if c == q {
+            if q == '\'' && chars.peek() == Some(&'\'') {
+                chars.next();
+                continue;
+            }
+            return true;
+        }
+    }
+    false
+}
+
 /// Parse a YAML file; a syntax error becomes a diagnostic at its place.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Value, Diagnostic> {
     let text: &str = &file.text;
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
-    serde_yaml::from_str::<Value>(text).map_err(|e| {
-        let msg = e.to_string();
-        // serde_yaml appends " at line L column C"; the snippet says that.
-        let msg = match msg.find(" at line ") {
-            Some(i) => msg[..i].to_string(),
-            None => msg,
-        };
-        let loc = match e.location() {
-            Some(l) => Loc::at(file, l.line(), l.column(), 1),
+    // Before serde_yaml expands anything.
+    if let Some((line, col)) = alias_overflow(text) {
+        return Err(Diagnostic::error(
+            format!("invalid YAML: the file's aliases repeat more than {ALIAS_BUDGET} values"),
+            Some(Loc::at(file, line, col, 1)),
+        )
+        .with_help("`*name` repeats what `&name` marks; nested repeats multiply (a \"billion laughs\" file): write the values out instead"));
+    }
+    serde_yaml::from_str::<Value>(text).map_err(|e| syntax_error(file, &e))
+}
+
+fn syntax_error(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
+    let text: &str = &file.text;
+    let full = e.to_string();
+    let msg = split_message(&full);
+    let at = e
+        .location()
+        .map(|l| from_libyaml_position(text, l.line(), l.column()));
+    let last_line = text.lines().count().max(1);
+
+    if msg.problem.contains("duplicate entry with key")
+        && let Some((key, (l, c, len), (fl, fc))) = duplicate_key(text)
+    {
+        return Diagnostic::error(
+            format!("invalid YAML: the key `{key}` appears twice in the same mapping"),
+            Some(Loc::at(file, l, c, len)),
+        )
+        .with_note("first given here", Some(Loc::at(file, fl, fc, len)))
+        .with_help("keep one of the two");
+    }
+    if msg.problem.contains("more than one document") {
+        let loc = match second_document(text) {
+            Some((l, c)) => Loc::at(file, l, c, 3),
             None => Loc::file(file),
         };
-        let help = if text.contains('\t') && msg.contains("tab")
-            || msg.contains("found character that cannot start any token") && text.contains('\t')
-        {
-            "YAML does not allow tabs for indentation; indent with spaces"
-        } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
-            "the file expands aliases too deeply; write the values out"
-        } else {
-            "check the indentation and quoting near this line"
-        };
-        Diagnostic::error(format!("invalid YAML: {msg}"), Some(loc)).with_help(help)
+        return Diagnostic::error(
+            "invalid YAML: the file holds more than one document",
+            Some(loc),
+        )
+        .with_help(
+            "a `---` line starts a second document; remove it (a file holds one mapping of keys)",
+        );
+    }
+    if msg.problem.contains("end of stream")
+        && msg.context.as_deref() == Some("while scanning a quoted scalar")
+        && let Some((l, c)) = msg.context_at
+    {
+        let (l, c) = from_libyaml_position(text, l, c);
+        return Diagnostic::error(
+            "invalid YAML: a quoted value is never closed",
+            Some(Loc::at(file, l, c, 1)),
+        )
+        .with_help("end the value with the same quote mark it starts with, on the same line");
+    }
+
+    let loc = match at {
+        // A problem at the very end points at the last line instead.
+        Some((l, _)) if l > last_line => Loc::at(
+            file,
+            last_line,
+            text.lines()
+                .nth(last_line - 1)
+                .map(|s| s.trim_end_matches('\r').chars().count() + 1)
+                .unwrap_or(1),
+            1,
+        ),
+        Some((l, c)) => Loc::at(file, l, c, 1),
+        None => Loc::file(file),
+    };
+    let problem = &msg.problem;
+    let help = if text.contains('\t')
+        && (problem.contains("tab") || problem.contains("cannot start any token"))
+    {
+        "YAML does not allow tabs for indentation; indent with spaces"
+    } else if problem.contains("recursion limit") {
+        "the values nest too deeply; a site file needs only a few levels"
+    } else if problem.contains("repetition limit") {
+        "the file expands aliases too far; write the values out"
+    } else if problem.contains("control characters") {
+        "remove the control character (an invisible character copied from elsewhere?)"
+    } else if problem.contains("mapping values are not allowed") {
+        "a value that contains `: ` must be quoted, e.g. `title: \"a: b\"`"
+    } else {
+        "check the indentation and quoting near this line"
+    };
+    let mut d = Diagnostic::error(format!("invalid YAML: {problem}"), Some(loc)).with_help(help);
+    if let Some((l, c)) = at.and_then(|(l, _)| unclosed_quote_before(text, l)) {
+        d = d.with_note(
+            "this quoted value is not closed on its line; if it was meant to be, close it",
+            Some(Loc::at(file, l, c, 1)),
+        );
+    }
+    d
+}
+
+/// Text that every output format can carry: no control characters but
+/// tab and line breaks, and no U+FFFE/U+FFFF (XML 1.0 forbids them all,
+/// and they are invisible in an editor). The first offender, if any.
+pub fn forbidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7f}'..='\u{9f}'))
+            || matches!(c, '\u{fffe}' | '\u{ffff}')
     })
 }
 
@@ -282,7 +650,18 @@ impl Ctx {
 
     pub fn text(&self, value: &Value, path: &str) -> Option<String> {
         match value {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => {
+                if let Some(c) = forbidden_char(s) {
+                    self.error(
+                        path,
+                        false,
+                        format!("the text holds the control character U+{:04X}", c as u32),
+                        Some("remove it (an escape such as `\\x01` in quotes writes one)".into()),
+                    );
+                    return None;
+                }
+                Some(s.clone())
+            }
             Value::Number(n) => Some(n.to_string()),
             other => {
                 self.error(
@@ -465,6 +844,121 @@ pub fn describe(v: &Value) -> String {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    fn file(text: &str) -> Arc<SourceFile> {
+        SourceFile::new(Path::new("/"), Path::new("/x.yaml"), text)
+    }
+
+    fn at(d: &Diagnostic) -> Option<(usize, usize, usize)> {
+        d.loc.as_ref().and_then(|l| l.resolve())
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        // yaml_rust2's `load` recursed once per level and aborted the process.
+        let text = "- ".repeat(50_000) + "x\n";
+        let idx = PositionIndex::build(&text);
+        assert!(idx.find("", false).is_some());
+        assert!(parse(&file(&text)).is_err());
+        let _ = alias_overflow(&format!("{text}*a"));
+        let _ = duplicate_key(&text);
+    }
+
+    #[test]
+    fn a_billion_laughs_fails_fast_at_the_alias() {
+        let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let d = parse(&file(&text)).unwrap_err();
+        assert!(started.elapsed().as_secs() < 5);
+        assert!(
+            d.message.contains("aliases repeat more than"),
+            "{}",
+            d.message
+        );
+        assert_eq!(at(&d).map(|(l, _, _)| l), Some(6));
+    }
+
+    #[test]
+    fn many_aliases_of_a_long_list_are_refused_before_serde_expands_them() {
+        // Quadratic rather than exponential: 5,000 aliases of a list of
+        // 5,000 took serde_yaml a minute and 7 GB.
+        let n = 5000;
+        let mut text = format!("a: &a [{}]\nb:\n", vec!["1"; n].join(","));
+        for _ in 0..n {
+            text.push_str("  - *a\n");
+        }
+        let started = std::time::Instant::now();
+        let d = parse(&file(&text)).unwrap_err();
+        assert!(started.elapsed().as_secs() < 5);
+        assert_eq!(at(&d), Some((22, 5, 1)));
+        // A few small aliases are fine.
+        let v = parse(&file("o: &o [x, y]\np: *o\nq: *o\n")).unwrap();
+        assert_eq!(v["q"][1].as_str(), Some("y"));
+    }
+
+    #[test]
+    fn syntax_errors_point_where_the_mistake_is() {
+        let d = parse(&file("title: a\nsummary: \"open\nstatus: held\n")).unwrap_err();
+        assert!(d.message.contains("never closed"), "{}", d.message);
+        assert_eq!(at(&d), Some((2, 10, 1)));
+
+        let d = parse(&file("title: \"open\nnumber: 1\nstart: \"18:00\"\n")).unwrap_err();
+        assert_eq!(d.notes.len(), 1, "{}", d.render());
+        assert_eq!(
+            d.notes[0].1.as_ref().and_then(Loc::resolve),
+            Some((1, 8, 1))
+        );
+
+        let d = parse(&file("x:\n  y: 1\n  z: 2\n  y: 3\n")).unwrap_err();
+        assert!(d.message.contains("`y` appears twice"), "{}", d.message);
+        assert_eq!(at(&d), Some((4, 3, 1)));
+        assert_eq!(
+            d.notes[0].1.as_ref().and_then(Loc::resolve),
+            Some((2, 3, 1))
+        );
+
+        let d = parse(&file("a: 1\n---\nb: 2\n")).unwrap_err();
+        assert!(d.message.contains("more than one document"));
+        assert_eq!(at(&d), Some((2, 1, 3)));
+
+        // A problem at the very end points at the last line.
+        let d = parse(&file("a: [1, 2\n")).unwrap_err();
+        assert_eq!(at(&d).map(|(l, _, _)| l), Some(1));
+    }
+
+    #[test]
+    fn libyaml_line_breaks_are_mapped_to_ours() {
+        // U+2028 is a line break to libyaml, not to an editor.
+        assert_eq!(from_libyaml_position("a\u{2028}b\nc", 3, 1), (2, 1));
+        assert_eq!(from_libyaml_position("a\u{2028}b\nc", 2, 1), (1, 3));
+        assert_eq!(from_libyaml_position("ab", 9, 9), (1, 3));
+    }
+
+    #[test]
+    fn control_characters_in_values_are_errors() {
+        let f = file("title: \"a\\x01b\"\n");
+        let ctx = Ctx::new(f.clone());
+        let v = parse(&f).unwrap();
+        assert_eq!(ctx.text(&v["title"], "title"), None);
+        assert!(ctx.into_diags()[0].message.contains("U+0001"));
+        assert_eq!(forbidden_char("tab\there\r\n"), None);
+        assert_eq!(forbidden_char("a\u{ffff}"), Some('\u{ffff}'));
+    }
+
+    #[test]
+    fn unclosed_quote_heuristic() {
+        assert_eq!(
+            unclosed_quote_before("a: \"x\nb: 'y'\nc: 1\n", 3),
+            Some((1, 4))
+        );
+        assert_eq!(unclosed_quote_before("a: \"x\\\"\"\nb: 'it''s'\n", 3), None);
+        assert_eq!(unclosed_quote_before("- name: 'x\n", 2), Some((1, 9)));
+        assert_eq!(unclosed_quote_before("# a: \"x\n", 2), None);
+    }
 
     #[test]
     fn index_finds_nested_keys_and_values() {
