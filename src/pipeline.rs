@@ -373,11 +373,11 @@ pub fn build_site_into(
     let prepared = Prepared::new(root, opts, &mut phases)?;
     let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
     let out = prepared.gated(sink);
-    let rendered = prepared.render(&all, &out, opts);
+    let rendered = prepared.render(&all, &out, opts, None);
     let paths = out.paths.lock().map(|p| p.clone()).unwrap_or_default();
     prepared.emit_sitemap(&paths, &out);
     phases.mark("render+gate");
-    let (pages, stats) = rendered?;
+    let Rendered { pages, stats, .. } = rendered?;
     phases.report(out.scan_ns.load(Ordering::Relaxed), stats.redact_ns);
     prepared.finish(out, opts)?;
     Ok(Built {
@@ -460,24 +460,27 @@ impl Prepared {
         labs: &[usize],
         out: &GatedSink,
         opts: &BuildOptions,
-    ) -> Result<(usize, PrivacyStats), BuildError> {
+        cards: Option<Vec<PublicLab>>,
+    ) -> Result<Rendered, BuildError> {
         let (site, urls, now) = (&self.site, &self.urls, self.now);
         let cfg = &site.config;
-        let public = PublicSite::new(site, urls, now, &self.theme.words).map_err(|errs| {
-            BuildError::Content(
-                errs.into_iter()
-                    .map(|e| {
-                        let file = site
-                            .labs
-                            .iter()
-                            .find(|l| l.record.id == e.lab)
-                            .map(|l| l.record.file.clone());
-                        Diagnostic::error(e.message, file.map(|f| Loc::yaml(&f, "date", false)))
-                            .with_help("choose a time that exists in the site's time zone")
-                    })
-                    .collect(),
-            )
-        })?;
+        let partial = cards.is_some();
+        let public = PublicSite::with_cards(site, urls, now, &self.theme.words, cards, labs)
+            .map_err(|errs| {
+                BuildError::Content(
+                    errs.into_iter()
+                        .map(|e| {
+                            let file = site
+                                .labs
+                                .iter()
+                                .find(|l| l.record.id == e.lab)
+                                .map(|l| l.record.file.clone());
+                            Diagnostic::error(e.message, file.map(|f| Loc::yaml(&f, "date", false)))
+                                .with_help("choose a time that exists in the site's time zone")
+                        })
+                        .collect(),
+                )
+            })?;
         let highlights = public.highlights(&self.redactor);
         let common = common_context(
             site,
@@ -547,10 +550,29 @@ impl Prepared {
             stats.add(&s);
             diags.extend(d);
         }
-        let site_pages = public.site_pages(highlights);
-        pages += site_pages.len();
-        site_pages.par_iter().for_each(render);
-
+        // A partial rebuild whose labs' public records did not change (a
+        // write-up edited, a file added) leaves every listing as it was;
+        // when they changed, the caller rebuilds everything (the
+        // navigation of every page may change with them).
+        let site_wide = !partial;
+        let cards_changed = partial && public.changed_cards();
+        let feed = site_wide || labs.iter().any(|&i| public.in_feed(i));
+        if site_wide {
+            let site_pages = public.site_pages(highlights);
+            pages += site_pages.len();
+            site_pages.par_iter().for_each(render);
+        }
+        if !feed {
+            if !diags.is_empty() {
+                return Err(BuildError::Content(diags));
+            }
+            return Ok(Rendered {
+                pages,
+                stats,
+                cards: public.into_cards(),
+                cards_changed,
+            });
+        }
         let site_origin = vec![Origin::Site];
         let feed_entries = public.feed_entries();
         let generator = format!("labsite {}", env!("CARGO_PKG_VERSION"));
@@ -577,22 +599,29 @@ impl Prepared {
             bytes: feed.into_bytes(),
             origins: all_origins,
         });
-        out.emit(OutputFile {
-            path: "robots.txt".into(),
-            bytes: feeds::robots(urls).into_bytes(),
-            origins: site_origin.clone(),
-        });
-        for (rel, bytes) in &self.theme.static_files {
+        if site_wide {
             out.emit(OutputFile {
-                path: rel.clone(),
-                bytes: bytes.clone(),
+                path: "robots.txt".into(),
+                bytes: feeds::robots(urls).into_bytes(),
                 origins: site_origin.clone(),
             });
+            for (rel, bytes) in &self.theme.static_files {
+                out.emit(OutputFile {
+                    path: rel.clone(),
+                    bytes: bytes.clone(),
+                    origins: site_origin.clone(),
+                });
+            }
         }
         if !diags.is_empty() {
             return Err(BuildError::Content(diags));
         }
-        Ok((pages, stats))
+        Ok(Rendered {
+            pages,
+            stats,
+            cards: public.into_cards(),
+            cards_changed,
+        })
     }
 
     /// The sitemap of every HTML page in `paths`, through the gate.
@@ -650,6 +679,16 @@ impl Prepared {
     }
 }
 
+/// What a render made.
+struct Rendered {
+    pages: usize,
+    stats: PrivacyStats,
+    /// The labs' public records, for the next partial rebuild.
+    cards: Vec<PublicLab>,
+    /// A partial render found a lab's public record changed.
+    cards_changed: bool,
+}
+
 /// A built site kept in memory by `serve`, rebuilt in part when only a
 /// lab's write-up or files change: that lab's pages and the pages that list
 /// it (home, labs index, highlights, feed, sitemap) are rendered again, and
@@ -660,6 +699,7 @@ pub struct Session {
     root: std::path::PathBuf,
     prepared: Prepared,
     files: BTreeMap<String, OutputFile>,
+    cards: Option<Vec<PublicLab>>,
     pub pages: usize,
     pub stats: PrivacyStats,
 }
@@ -685,10 +725,15 @@ impl Session {
         let sink = MemorySink::default();
         let out = prepared.gated(&sink);
         let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
-        let rendered = prepared.render(&all, &out, opts);
+        let rendered = prepared.render(&all, &out, opts, None);
         let paths = out.paths.lock().map(|p| p.clone()).unwrap_or_default();
         prepared.emit_sitemap(&paths, &out);
-        let (pages, stats) = rendered?;
+        let Rendered {
+            pages,
+            stats,
+            cards,
+            ..
+        } = rendered?;
         prepared.finish(out, opts)?;
         let files = sink
             .into_files()
@@ -699,6 +744,7 @@ impl Session {
             root: root.to_path_buf(),
             prepared,
             files,
+            cards: Some(cards),
             pages,
             stats,
         })
@@ -795,29 +841,55 @@ impl Session {
             .map(|(i, lab, _)| (i, std::mem::replace(&mut self.prepared.site.labs[i], lab)))
             .collect();
         let sink = MemorySink::default();
+        let cards = self.cards.take();
         let result = {
             let out = self.prepared.gated(&sink);
-            let rendered = self.prepared.render(&labs, &out, opts);
-            // The sitemap lists every page: the ones kept and the new ones.
-            let mut paths: Vec<String> = self
+            let rendered = self.prepared.render(&labs, &out, opts, cards);
+            // The sitemap lists every page: the ones kept and the new ones;
+            // it is made again only when that list changed.
+            let prefixes: Vec<String> = labs
+                .iter()
+                .map(|&i| format!("labs/{}/", self.prepared.site.labs[i].record.id))
+                .collect();
+            let kept = self
                 .files
                 .keys()
-                .filter(|p| {
-                    !labs.iter().any(|&i| {
-                        p.starts_with(&format!("labs/{}/", self.prepared.site.labs[i].record.id))
-                    })
-                })
-                .cloned()
-                .collect();
+                .filter(|p| !prefixes.iter().any(|x| p.starts_with(x)));
+            let mut paths: Vec<String> = kept.cloned().collect();
             paths.extend(out.paths.lock().map(|p| p.clone()).unwrap_or_default());
             paths.sort();
             paths.dedup();
-            self.prepared.emit_sitemap(&paths, &out);
+            let before = self.files.keys().filter(|p| p.ends_with(".html"));
+            if !before.eq(paths.iter().filter(|p| p.ends_with(".html"))) {
+                self.prepared.emit_sitemap(&paths, &out);
+            }
             rendered.and_then(|r| self.prepared.finish(out, opts).map(|_| r))
         };
-        let (pages, _) = match result {
-            Ok(r) => r,
+        let pages = match result {
+            Ok(r) if r.cards_changed => {
+                // A listing changes (a report added or removed, a cover):
+                // build everything, from the labs as they are now.
+                let old_files: Vec<String> = self.files.keys().cloned().collect();
+                *self = Session::build(&self.root, opts)?;
+                let removed = old_files
+                    .into_iter()
+                    .filter(|p| !self.files.contains_key(p))
+                    .collect();
+                return Ok(Rebuilt {
+                    pages: self.pages,
+                    full: true,
+                    elapsed_ms: started.elapsed().as_millis(),
+                    warnings: self.prepared.site.warnings.clone(),
+                    changed: self.files.keys().cloned().collect(),
+                    removed,
+                });
+            }
+            Ok(r) => {
+                self.cards = Some(r.cards);
+                r.pages
+            }
             Err(e) => {
+                // The cards are rebuilt in full next time.
                 for (i, lab) in old {
                     self.prepared.site.labs[i] = lab;
                 }

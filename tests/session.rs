@@ -107,3 +107,28 @@ fn a_leak_in_a_partial_rebuild_fails_and_keeps_the_last_good_site() {
         .unwrap();
     assert!(rebuilt.full);
 }
+
+#[test]
+fn removing_a_report_updates_the_listings_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &tmp.path().join("content"));
+    let mut session = Session::build(tmp.path(), &opts()).unwrap();
+    std::fs::remove_file(tmp.path().join("content/labs/2025-11-13/report.md")).unwrap();
+    let rebuilt = session
+        .rebuild(&["content/labs/2025-11-13/report.md".into()], &opts())
+        .unwrap();
+    assert!(
+        rebuilt
+            .removed
+            .iter()
+            .any(|p| p == "labs/2025-11-13/index.html")
+    );
+    assert!(
+        rebuilt.changed.iter().any(|p| p == "index.html"),
+        "the home page still lists the report"
+    );
+    assert_eq!(
+        snapshot(&session),
+        snapshot(&Session::build(tmp.path(), &opts()).unwrap())
+    );
+}

@@ -417,6 +417,7 @@ pub struct PublicSite<'a> {
     upcoming: Vec<Value>,
     /// Indices of the labs with a published report, newest first.
     reports: Vec<usize>,
+    changed_cards: bool,
 }
 
 impl<'a> PublicSite<'a> {
@@ -426,21 +427,58 @@ impl<'a> PublicSite<'a> {
         now: DateTime<Utc>,
         words: &'a HashMap<String, String>,
     ) -> Result<PublicSite<'a>, Vec<ViewError>> {
+        PublicSite::with_cards(site, urls, now, words, None, &[])
+    }
+
+    /// The public view reusing `cards` (the labs' public records from an
+    /// earlier build of the same site), recomputing only those of the labs
+    /// in `fresh`. Returns the view; `changed_cards` tells whether a
+    /// recomputed card differs from the cached one.
+    pub fn with_cards(
+        site: &'a Site,
+        urls: &'a Urls,
+        now: DateTime<Utc>,
+        words: &'a HashMap<String, String>,
+        cards: Option<Vec<PublicLab>>,
+        fresh: &[usize],
+    ) -> Result<PublicSite<'a>, Vec<ViewError>> {
         let w = Words {
             map: words,
             lang: site.config.language,
         };
         let mut errors = Vec::new();
-        let mut labs = Vec::new();
-        for lab in &site.labs {
-            match public_lab(lab, site, urls, now, &w) {
-                Ok(l) => labs.push(l),
-                Err(message) => errors.push(ViewError {
-                    lab: lab.record.id.clone(),
-                    message,
-                }),
+        let mut changed = false;
+        let labs = match cards.filter(|c| c.len() == site.labs.len()) {
+            Some(mut labs) => {
+                for &i in fresh {
+                    match public_lab(&site.labs[i], site, urls, now, &w) {
+                        Ok(l) => {
+                            changed |= lab_json(&l) != lab_json(&labs[i]);
+                            labs[i] = l;
+                        }
+                        Err(message) => errors.push(ViewError {
+                            lab: site.labs[i].record.id.clone(),
+                            message,
+                        }),
+                    }
+                }
+                labs
             }
-        }
+            None => {
+                changed = true;
+                let mut labs = Vec::new();
+                for lab in &site.labs {
+                    match public_lab(lab, site, urls, now, &w) {
+                        Ok(l) => labs.push(l),
+                        Err(message) => errors.push(ViewError {
+                            lab: lab.record.id.clone(),
+                            message,
+                        }),
+                    }
+                }
+                labs
+            }
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -468,7 +506,23 @@ impl<'a> PublicSite<'a> {
             next_json,
             upcoming,
             reports,
+            changed_cards: changed,
         })
+    }
+
+    /// Whether the labs' public records differ from the cached ones given
+    /// to [`PublicSite::with_cards`] (always true for a fresh view).
+    pub fn changed_cards(&self) -> bool {
+        self.changed_cards
+    }
+
+    /// Whether lab `i` is among the feed's entries.
+    pub fn in_feed(&self, i: usize) -> bool {
+        self.reports.iter().take(FEED_LIMIT).any(|&r| r == i)
+    }
+
+    pub fn into_cards(self) -> Vec<PublicLab> {
+        self.labs
     }
 
     pub fn has_series_program(&self) -> bool {
