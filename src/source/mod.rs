@@ -432,14 +432,26 @@ pub fn load_lab(
             Err(d) => diags.push(d),
         }
     }
+    // The cover is published from the lab's folder: a name inside it (not
+    // `/etc/passwd` or `../x`, which `join` would happily reach), naming a
+    // file that is published (not a link).
     if let Some(doc) = &report
         && let Some(cover) = &doc.front.cover
-        && !dir.join(cover).is_file()
+        && !(Path::new(cover)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && !cover.contains('\\')
+            && dir.join(cover).is_file()
+            && !dir.join(cover).is_symlink()
+            && !is_ignored_name(cover.rsplit('/').next().unwrap_or(cover)))
     {
         diags.push(
             Diagnostic::error(
                 format!("the cover image `{cover}` is not in the lab's folder"),
-                Some(Loc::file(&doc.file)),
+                Some(match &doc.front_file {
+                    Some(f) => Loc::yaml(f, "cover", false),
+                    None => Loc::file(&doc.file),
+                }),
             )
             .with_help("put the image beside report.md and give its file name"),
         );

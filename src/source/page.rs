@@ -23,6 +23,9 @@ pub struct MarkdownDoc {
     pub body: String,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
+    /// The front matter as a YAML file of its own (with the Markdown
+    /// file's name and line numbers), for errors about its values.
+    pub front_file: Option<Arc<SourceFile>>,
 }
 
 /// The front matter opened with `---` is never closed.
@@ -74,10 +77,12 @@ pub fn read_markdown(file: &Arc<SourceFile>, what: &str) -> (Option<MarkdownDoc>
     };
     let mut front = FrontMatter::default();
     let mut diags = Vec::new();
+    let mut front_file = None;
     if let Some(yaml) = yaml {
         // A file of its own for the front matter: the same name, and the
         // same line numbers as the Markdown file.
         let fm = Arc::new(SourceFile::front_matter(file, yaml));
+        front_file = Some(fm.clone());
         match parse(&fm) {
             Err(d) => diags.push(d),
             Ok(v) if v.is_null() => {}
@@ -103,6 +108,7 @@ pub fn read_markdown(file: &Arc<SourceFile>, what: &str) -> (Option<MarkdownDoc>
         front,
         body: body.to_string(),
         body_line,
+        front_file,
     };
     (Some(doc), diags)
 }
