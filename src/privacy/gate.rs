@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::normalize::{MapBuilder, Normalized, normalize, normalize_term};
+use super::normalize::{MapBuilder, Normalized, normalize, normalize_term, normalize_text};
 use super::terms::{IdentityTerm, term_problem};
 
 pub struct Gate {
@@ -90,16 +90,23 @@ impl Gate {
         let Some(matcher) = &self.matcher else {
             return Vec::new();
         };
+        // Almost every file is clean: a quick pass over the same views,
+        // without the maps back to the original, decides; only a file with
+        // a match pays for locating it.
+        if !self.may_match(matcher, text) {
+            return Vec::new();
+        }
         let mut first: Vec<Option<Range<usize>>> = vec![None; self.pattern_terms.len()];
 
         let plain = normalize(text);
         find(matcher, &plain, &[], &mut first);
 
-        let unfolded = (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text));
+        let unfolded =
+            (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text, true));
         let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
-        let decoded = decode(base, |c| self.decoded_char_matters(c));
+        let decoded = decode(base, |c| self.decoded_char_matters(c), true);
         let tagless_source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
-        let stripped = strip_tags(tagless_source);
+        let stripped = strip_tags(tagless_source, true);
 
         // Maps from each view's source back to `text`, innermost first.
         let mut chain: Vec<&Normalized> = Vec::new();
@@ -132,6 +139,26 @@ impl Gate {
         hits
     }
 
+    /// Whether any view of `text` that [`Gate::scan`] searches contains a
+    /// term: the same views, built without offset maps.
+    fn may_match(&self, matcher: &AhoCorasick, text: &str) -> bool {
+        if matcher.is_match(&normalize_text(text)) {
+            return true;
+        }
+        let unfolded =
+            (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text, false));
+        let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
+        let decoded = decode(base, |c| self.decoded_char_matters(c), false);
+        if let Some((d, true)) = &decoded
+            && matcher.is_match(&normalize_text(&d.text))
+        {
+            return true;
+        }
+        let tagless_source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
+        strip_tags(tagless_source, false)
+            .is_some_and(|s| matcher.is_match(&normalize_text(&s.text)))
+    }
+
     /// Whether a character produced by decoding an escape could be part of
     /// a term occurrence that the plain view misses: it occurs in a term,
     /// or normalization drops it (white space), joining its neighbours.
@@ -159,9 +186,9 @@ fn find(
 
 /// Undo ICS line folding (CRLF followed by a space or tab), so that escapes
 /// split by a fold can be decoded.
-fn unfold(src: &str) -> Normalized {
+fn unfold(src: &str, record: bool) -> Normalized {
     let b = src.as_bytes();
-    let mut out = MapBuilder::with_capacity(src.len());
+    let mut out = MapBuilder::new(src.len(), record);
     let mut copied = 0;
     let mut i = 0;
     while let Some(k) = src[i..].find("\r\n").map(|k| i + k) {
@@ -180,7 +207,7 @@ fn unfold(src: &str) -> Normalized {
 /// Decode character references, backslash escapes and percent-encoded
 /// UTF-8; `None` when there was nothing to decode. The flag says whether
 /// `matters` held for any decoded character.
-fn decode(src: &str, matters: impl Fn(char) -> bool) -> Option<(Normalized, bool)> {
+fn decode(src: &str, matters: impl Fn(char) -> bool, record: bool) -> Option<(Normalized, bool)> {
     let mut any_matters = false;
     let b = src.as_bytes();
     let mut out: Option<MapBuilder> = None;
@@ -199,7 +226,7 @@ fn decode(src: &str, matters: impl Fn(char) -> bool) -> Option<(Normalized, bool
             _ => None,
         };
         if let Some((c, end)) = decoded {
-            let o = out.get_or_insert_with(|| MapBuilder::with_capacity(src.len()));
+            let o = out.get_or_insert_with(|| MapBuilder::new(src.len(), record));
             o.push_linear(&src[copied..i], copied);
             o.push_mapped_char(c, i..end);
             any_matters = any_matters || matters(c);
@@ -218,7 +245,7 @@ fn decode(src: &str, matters: impl Fn(char) -> bool) -> Option<(Normalized, bool
                 j += 3;
             }
             if !bytes.is_empty() {
-                let o = out.get_or_insert_with(|| MapBuilder::with_capacity(src.len()));
+                let o = out.get_or_insert_with(|| MapBuilder::new(src.len(), record));
                 o.push_linear(&src[copied..i], copied);
                 let mut offset = 0;
                 for chunk in bytes.utf8_chunks() {
@@ -358,7 +385,7 @@ fn hex4(b: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Remove tags and comments; `None` when there were none.
-fn strip_tags(src: &str) -> Option<Normalized> {
+fn strip_tags(src: &str, record: bool) -> Option<Normalized> {
     let b = src.as_bytes();
     let mut out: Option<MapBuilder> = None;
     let mut copied = 0;
@@ -396,7 +423,7 @@ fn strip_tags(src: &str) -> Option<Normalized> {
         };
         match end {
             Some(end) => {
-                let o = out.get_or_insert_with(|| MapBuilder::with_capacity(src.len()));
+                let o = out.get_or_insert_with(|| MapBuilder::new(src.len(), record));
                 o.push_linear(&src[copied..k], copied);
                 copied = end;
                 i = end;

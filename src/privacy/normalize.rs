@@ -45,7 +45,13 @@ struct Segment {
 
 /// Normalize `original` for matching, keeping the map back to it.
 pub fn normalize(original: &str) -> Normalized {
-    normalize_impl(original, false)
+    normalize_impl(original, false, true)
+}
+
+/// The normalized text alone, without the map back to the original (the
+/// leak gate's quick pass).
+pub(crate) fn normalize_text(original: &str) -> String {
+    normalize_impl(original, false, false).text
 }
 
 /// The normalized form of a term: `normalize(s).text`.
@@ -57,7 +63,7 @@ pub fn normalize_term(s: &str) -> String {
 /// space and middle dots stay. Used to find e-mail addresses, phone numbers
 /// and URLs, whose extent depends on where words end.
 pub(crate) fn normalize_loose(original: &str) -> Normalized {
-    normalize_impl(original, true)
+    normalize_impl(original, true, true)
 }
 
 impl Normalized {
@@ -135,13 +141,17 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
 pub(crate) struct MapBuilder {
     text: String,
     segments: Vec<Segment>,
+    /// Whether to keep the map: the leak gate's first, quick pass needs only
+    /// the text.
+    record: bool,
 }
 
 impl MapBuilder {
-    pub(crate) fn with_capacity(capacity: usize) -> MapBuilder {
+    pub(crate) fn new(capacity: usize, record: bool) -> MapBuilder {
         MapBuilder {
             text: String::with_capacity(capacity),
             segments: Vec::new(),
+            record,
         }
     }
 
@@ -150,6 +160,10 @@ impl MapBuilder {
     /// that keeps each char's length).
     pub(crate) fn push_linear(&mut self, s: &str, orig_start: usize) {
         if s.is_empty() {
+            return;
+        }
+        if !self.record {
+            self.text.push_str(s);
             return;
         }
         match self.segments.last_mut() {
@@ -169,6 +183,10 @@ impl MapBuilder {
     /// Append `s`, all of which comes from the original bytes `orig`.
     pub(crate) fn push_mapped(&mut self, s: &str, orig: Range<usize>) {
         if s.is_empty() {
+            return;
+        }
+        if !self.record {
+            self.text.push_str(s);
             return;
         }
         match self.segments.last() {
@@ -199,9 +217,9 @@ impl MapBuilder {
     }
 }
 
-fn normalize_impl(original: &str, keep_space: bool) -> Normalized {
+fn normalize_impl(original: &str, keep_space: bool, record: bool) -> Normalized {
     let bytes = original.as_bytes();
-    let mut out = MapBuilder::with_capacity(original.len());
+    let mut out = MapBuilder::new(original.len(), record);
     let mut scratch = String::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -272,6 +290,11 @@ fn push_ascii_lower(out: &mut MapBuilder, s: &str, orig_start: usize) {
 /// them: か+゛ → が, ｶ+ﾞ → ガ), and Hangul vowel and final jamo.
 fn joins_cluster(c: char) -> bool {
     let cp = c as u32;
+    // Kana (but the combining voicing marks U+3099, U+309A) and CJK
+    // ideographs, most of a Japanese page, never join: skip the table.
+    if matches!(cp, 0x3040..=0x3098 | 0x309B..=0x30FF | 0x4E00..=0x9FFF) {
+        return matches!(c, '\u{309B}' | '\u{309C}');
+    }
     cp >= 0x300
         && (matches!(c, '\u{309B}' | '\u{309C}' | '\u{FF9E}' | '\u{FF9F}')
             || (0x1160..=0x11FF).contains(&cp)
