@@ -781,6 +781,28 @@ impl Session {
         (!labs.is_empty()).then_some(labs)
     }
 
+    /// Build everything again; on an error the session is unchanged.
+    fn rebuild_all(
+        &mut self,
+        opts: &BuildOptions,
+        started: Instant,
+    ) -> Result<Rebuilt, BuildError> {
+        let old: Vec<String> = self.files.keys().cloned().collect();
+        *self = Session::build(&self.root, opts)?;
+        let removed = old
+            .into_iter()
+            .filter(|p| !self.files.contains_key(p))
+            .collect();
+        Ok(Rebuilt {
+            pages: self.pages,
+            full: true,
+            elapsed_ms: started.elapsed().as_millis(),
+            warnings: self.prepared.site.warnings.clone(),
+            changed: self.files.keys().cloned().collect(),
+            removed,
+        })
+    }
+
     /// Rebuild after `changed` (paths relative to the root, with `/`). On
     /// an error the session keeps its last good site.
     pub fn rebuild(
@@ -790,20 +812,7 @@ impl Session {
     ) -> Result<Rebuilt, BuildError> {
         let started = Instant::now();
         let Some(labs) = self.lab_scope(changed) else {
-            let old: Vec<String> = self.files.keys().cloned().collect();
-            *self = Session::build(&self.root, opts)?;
-            let removed = old
-                .into_iter()
-                .filter(|p| !self.files.contains_key(p))
-                .collect();
-            return Ok(Rebuilt {
-                pages: self.pages,
-                full: true,
-                elapsed_ms: started.elapsed().as_millis(),
-                warnings: self.prepared.site.warnings.clone(),
-                changed: self.files.keys().cloned().collect(),
-                removed,
-            });
+            return self.rebuild_all(opts, started);
         };
         // Reload just those labs; the rest of the site is as it was.
         let defaults = self.prepared.site.series.clone().unwrap_or_default();
@@ -869,20 +878,7 @@ impl Session {
             Ok(r) if r.cards_changed => {
                 // A listing changes (a report added or removed, a cover):
                 // build everything, from the labs as they are now.
-                let old_files: Vec<String> = self.files.keys().cloned().collect();
-                *self = Session::build(&self.root, opts)?;
-                let removed = old_files
-                    .into_iter()
-                    .filter(|p| !self.files.contains_key(p))
-                    .collect();
-                return Ok(Rebuilt {
-                    pages: self.pages,
-                    full: true,
-                    elapsed_ms: started.elapsed().as_millis(),
-                    warnings: self.prepared.site.warnings.clone(),
-                    changed: self.files.keys().cloned().collect(),
-                    removed,
-                });
+                return self.rebuild_all(opts, started);
             }
             Ok(r) => {
                 self.cards = Some(r.cards);
