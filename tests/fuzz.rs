@@ -534,11 +534,67 @@ proptest! {
     }
 }
 
-// Inputs the fuzzers found, kept as plain tests. Each crashed or hung
-// before its fix.
+// The whole pipeline (load, check, public view, render, gate) on a small
+// site with one file mutated: what the loaders let through must not
+// panic further down. Slower (a build per case), so fewer cases.
+
+const PLANNED_LAB: &str = "title: テストラボ 第2回\nnumber: 2\ndate: 2026-01-22\nstart: \"18:00\"\nend: \"20:30\"\nvenue:\n  online: false\n  name: 会議室\n  address: 東京都千代田区1-1\nstatus: planned\nsummary: 次回\nprogram:\n  - title: オープニング\n    minutes: 20\n    description: 趣旨説明 [詳細](/about/)\n  - title: 1on1実践\n    minutes: 100\n    rounds: 2\n    round_minutes: 40\nframework:\n  title: 4つの軸\n  axes:\n    - name: 成果\n      prompts: [今期の成果は?]\n    - 自分\nrecruitment:\n  capacity: 8\n  taken: 3\n  deadline: 2026-01-15T23:59\n  waitlist: true\n  fee: 無料\n  audience: マネジャー\n  apply_url: https://forms.example.org/lab2\n  faq:\n    - q: 会社名は公開されますか?\n      a: いいえ。**載りません**。\n";
+
+fn pipeline_config() -> Config {
+    let mut c = config();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        c.cases = 128;
+    }
+    c
+}
+
+fn build_mutated(which: usize, edits: &[Edit]) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    let held = content.join("labs/2025-11-13");
+    let planned = content.join("labs/2026-01-22");
+    std::fs::create_dir_all(&held).unwrap();
+    std::fs::create_dir_all(&planned).unwrap();
+    let mut files = [
+        (content.join("site.yaml"), MINIMAL_SITE.to_string()),
+        (held.join("lab.yaml"), MINIMAL_LAB.to_string()),
+        (held.join("report.md"), MINIMAL_REPORT.to_string()),
+        (planned.join("lab.yaml"), PLANNED_LAB.to_string()),
+    ];
+    let n = files.len();
+    files[which % n].1 = mutate(&files[which % n].1, edits);
+    for (path, text) in &files {
+        std::fs::write(path, text).unwrap();
+    }
+    let opts = labsite::pipeline::BuildOptions {
+        now: Some("2026-01-05T03:00:00Z".parse().unwrap()),
+        ..Default::default()
+    };
+    match labsite::pipeline::build_site(dir.path(), &opts) {
+        Ok(built) => assert!(!built.files.is_empty()),
+        Err(labsite::pipeline::BuildError::Content(diags)) => {
+            assert!(!diags.is_empty());
+            check_diags(&diags);
+        }
+        Err(labsite::pipeline::BuildError::Io(_)) => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(pipeline_config())]
+
+    #[test]
+    fn whole_build_on_a_mutated_site(which in 0..4usize, edits in prop::collection::vec(edit(), 1..6)) {
+        build_mutated(which, &edits);
+    }
+}
+
+// Inputs that crashed or hung before this work (found by probing the
+// loaders by hand; the property tests above cover their kinds), kept as
+// plain tests.
 
 #[test]
-fn found_deep_block_nesting_overflowed_the_stack() {
+fn regression_deep_block_nesting_overflowed_the_stack() {
     // `- - - …`: yaml_rust2's recursive `load` aborted the process while
     // building the position index, and the index copied a path per level.
     let text = "- ".repeat(20_000) + "x\n";
@@ -547,13 +603,13 @@ fn found_deep_block_nesting_overflowed_the_stack() {
 }
 
 #[test]
-fn found_aliases_multiplying() {
+fn regression_aliases_multiplying() {
     let text = "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
     load_lab(text);
 }
 
 #[test]
-fn found_rounds_times_round_minutes_overflow() {
+fn regression_rounds_times_round_minutes_overflow() {
     let lab = MINIMAL_LAB
         .replace("rounds: 2", "rounds: 99999")
         .replace("round_minutes: 40", "round_minutes: 99999");

@@ -1130,3 +1130,55 @@ fn a_cover_outside_the_lab_folder_is_refused() {
         );
     }
 }
+
+#[test]
+fn an_output_inside_a_lab_folder_is_never_published_again() {
+    // `--out content/labs/<id>/out`: either refused, or built without the
+    // last output being read back as the lab's files (it used to grow by a
+    // copy of the site on every build).
+    let tmp = copy_site(&site("minimal"));
+    let out = tmp.path().join("content/labs/2025-11-13/out");
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        let r = build_site(tmp.path(), &out);
+        if r.code == 2 {
+            assert!(r.stderr.contains("refusing"), "{}", r.stderr);
+            assert!(!out.exists());
+            return;
+        }
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        counts.push(files(&out).len());
+    }
+    assert_eq!(counts[0], counts[2], "the output grew: {counts:?}");
+    assert!(!files(&out).iter().any(|f| f.contains("/out/")));
+}
+
+#[test]
+fn a_template_that_fails_to_render_leaves_the_last_output_whole() {
+    let tmp = copy_site(&site("minimal"));
+    let out = tmp.path().join("public");
+    assert_eq!(build_site(tmp.path(), &out).code, 0);
+    let before = snapshot(&out);
+    copy_tree(
+        &site("bad/template-unknown-variable/templates"),
+        &tmp.path().join("templates"),
+    );
+    let r = build_site(tmp.path(), &out);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("template `report.html` failed to render"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("nothing was published"), "{}", r.stderr);
+    assert!(
+        snapshot(&out) == before,
+        "the failed build changed the output"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("labsite-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

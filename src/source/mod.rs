@@ -458,7 +458,22 @@ pub fn load_lab(
     }
 
     let mut assets = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+    // A folder labsite wrote (its output, built into the lab's folder by
+    // `--out`) is never read back as content: each build would publish
+    // the last one again, one level deeper.
+    let mut outputs = Vec::new();
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let ours = e.file_type().is_dir() && e.path().join(crate::output::MARKER).is_file();
+            if ours {
+                outputs.push(e.path().to_path_buf());
+            }
+            !ours
+        });
+    for entry in walk {
         let Ok(entry) = entry else { continue };
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel_s = rel.to_string_lossy().replace('\\', "/");
@@ -500,6 +515,15 @@ pub fn load_lab(
                 path: entry.path().to_path_buf(),
             });
         }
+    }
+    for out in outputs {
+        diags.push(
+            Diagnostic::warning(
+                "a folder that labsite built is not published as the lab's files",
+                Some(Loc::file(&SourceFile::new(root, &out, ""))),
+            )
+            .with_help("build into a folder outside content/, e.g. the default public/"),
+        );
     }
     if record.status != LabStatus::Held
         && let Some(doc) = &report
