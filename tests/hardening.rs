@@ -467,6 +467,14 @@ fn symlinks_never_carry_outside_files_into_the_output() {
         r.stderr
     );
     assert!(snapshot(&out) == published, "the output changed");
+
+    // A content/ folder kept elsewhere and linked in is the site's own.
+    let elsewhere = tempfile::tempdir().unwrap();
+    copy_tree(&site("minimal/content"), elsewhere.path());
+    let linked = tempfile::tempdir().unwrap();
+    symlink(elsewhere.path(), linked.path().join("content")).unwrap();
+    let r = build_site(linked.path(), &linked.path().join("public"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 /// Lab ids cannot collide "after normalization": an id must match

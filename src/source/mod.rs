@@ -97,12 +97,15 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Does `path` lead, through a symbolic link, out of the site root?
+/// Does `path` lead, through a symbolic link, out of the site? Inside
+/// means inside the root, or inside `content/` where it resolves (a site
+/// may keep its content/ elsewhere and link it in).
 fn leaves_root(root: &Path, path: &Path) -> bool {
-    match (root.canonicalize(), path.canonicalize()) {
-        (Ok(r), Ok(p)) => !p.starts_with(r),
-        _ => false,
-    }
+    let Ok(p) = path.canonicalize() else {
+        return false;
+    };
+    let inside = |dir: &Path| dir.canonicalize().is_ok_and(|d| p.starts_with(d));
+    !(inside(root) || inside(&root.join("content")))
 }
 
 /// Read a text file: UTF-8 (a BOM is dropped), line breaks as `\n` or
