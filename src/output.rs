@@ -95,6 +95,14 @@ pub fn check_output_path(out: &Path, root: &Path) -> Result<(), String> {
                 protected.display()
             ));
         }
+        // Inside the sources, the next build would read the output back.
+        if protected != root_c && out_c.starts_with(&protected) {
+            return Err(format!(
+                "refusing to write the site into {}: it is inside {}",
+                out.display(),
+                protected.display()
+            ));
+        }
     }
     if out.exists() {
         if !out.is_dir() {
@@ -167,6 +175,7 @@ pub struct Staging {
 impl Staging {
     pub fn begin(out: &Path, root: &Path) -> Result<Staging, String> {
         check_output_path(out, root)?;
+        remove_stale_siblings(out);
         let dir = sibling(out, &format!("labsite-staging-{}", std::process::id()));
         if dir.exists() {
             let _ = std::fs::remove_dir_all(&dir);
@@ -290,6 +299,50 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Staging and old trees left beside the output by builds that were killed
+/// (their process is gone): removed, so they do not pile up.
+fn remove_stale_siblings(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let pid = rest
+            .strip_prefix("labsite-staging-")
+            .or_else(|| rest.strip_prefix("labsite-old-"))
+            .and_then(|p| p.parse::<i32>().ok());
+        if let Some(pid) = pid
+            && !process_alive(pid)
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: i32) -> bool {
+    true
 }
 
 /// Write `files` to `out` atomically, writing only what changed.

@@ -62,6 +62,24 @@ impl Urls {
     }
 }
 
+/// Percent-encode a relative file path for a URL, segment by segment:
+/// letters, digits, `-._~/` and non-ASCII text stay (browsers send UTF-8),
+/// everything else (space, `#`, `?`, `%`, quotes) is encoded.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/') || !c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +92,8 @@ mod tests {
         assert_eq!(u.absolute("feed.xml"), "https://example.org/lab/feed.xml");
         assert_eq!(u.rewrite_link("/about/").as_deref(), Some("/lab/about/"));
         assert_eq!(u.rewrite_link("https://x.org/"), None);
+        assert_eq!(encode_path("a b#c?.png"), "a%20b%23c%3F.png");
+        assert_eq!(encode_path("写真/1.jpg"), "写真/1.jpg");
         let root = Urls::new("http://127.0.0.1:8000/");
         assert_eq!(root.path("labs/"), "/labs/");
     }

@@ -402,3 +402,28 @@ fn a_rebuild_writes_only_what_changed_and_a_no_op_writes_nothing() {
             .contains("製造業のマネジャー3名が参加")
     );
 }
+
+#[test]
+fn leftovers_of_killed_builds_are_cleared_and_outputs_inside_the_sources_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&site("minimal"), tmp.path());
+    let root = tmp.path().to_str().unwrap();
+    // A staging tree of a build whose process is gone (pid far above any).
+    let stale = tmp.path().join(".public.labsite-staging-2147483646");
+    std::fs::create_dir_all(stale.join("labs")).unwrap();
+    let r = labsite(&["build", "--root", root, "--now", NOW]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!stale.exists(), "a dead build's staging tree was left");
+    let inside = tmp.path().join("content/labs/2025-11-13/out");
+    let r = labsite(&[
+        "build",
+        "--root",
+        root,
+        "--now",
+        NOW,
+        "--out",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!inside.exists());
+}

@@ -82,10 +82,12 @@ fn parse_date(date: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{date} is not a calendar date (no such day)"))
 }
 
+/// Through the site loader's parser, which refuses alias bombs and
+/// oversized files before serde_yaml expands anything.
 fn read_yaml(path: &Path) -> Result<Value, String> {
-    let text =
-        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    let root = path.parent().unwrap_or(Path::new(""));
+    let file = crate::source::read_source(root, path).map_err(|d| d.render())?;
+    crate::source::yaml::parse(&file).map_err(|d| d.render())
 }
 
 /// The lab a new one continues from.

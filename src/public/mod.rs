@@ -188,11 +188,13 @@ pub fn program_view(spec: &ProgramSpec, start: Option<NaiveTime>, urls: &Urls) -
             // introductions and rotation.
             let lead = p
                 .round_minutes
-                .map(|rm| p.minutes.saturating_sub(rm * rounds));
+                .map(|rm| p.minutes.saturating_sub(rm.saturating_mul(rounds)));
             for n in 1..=rounds {
                 let (rs, re) = match (part_start, p.round_minutes, lead) {
                     (Some(s), Some(rm), Some(lead)) => {
-                        let rs = s + chrono::Duration::minutes(i64::from(lead + (n - 1) * rm));
+                        let rs = s + chrono::Duration::minutes(i64::from(
+                            lead.saturating_add((n - 1).saturating_mul(rm)),
+                        ));
                         (
                             timefmt::time(rs),
                             timefmt::time(rs + chrono::Duration::minutes(i64::from(rm))),
@@ -348,11 +350,11 @@ fn public_lab(
         participant_count: r.participants.len(),
         cover: cover_rel
             .as_ref()
-            .map(|c| urls.path(&format!("labs/{}/{c}", r.id)))
+            .map(|c| urls.path(&format!("labs/{}/{}", r.id, crate::urls::encode_path(c))))
             .unwrap_or_default(),
         cover_url: cover_rel
             .as_ref()
-            .map(|c| urls.absolute(&format!("labs/{}/{c}", r.id)))
+            .map(|c| urls.absolute(&format!("labs/{}/{}", r.id, crate::urls::encode_path(c))))
             .unwrap_or_default(),
         report_path: if has_report {
             urls.path(&report_p)
