@@ -12,6 +12,13 @@
 # measures peak memory with /usr/bin/time, and checks that a second labsite
 # build over an existing output rewrites nothing. A summary is printed and
 # written to bench/out/compare.md; raw results are in bench/out/N/*.json.
+#
+# Outputs go to BENCH_OUTPUT (default /dev/shm/labsite-bench, a tmpfs). On
+# ext4, creating tens of thousands of files right after deleting as many
+# (what "empty the output before each run" does) costs seconds of kernel time
+# in inode allocation (ext4 skips recently deleted inodes), which would swamp
+# both generators' own work. With BENCH_OUTPUT on a disk, old outputs are
+# moved aside between runs and deleted at the end instead.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -45,6 +52,25 @@ GEN="$TARGET_DIR/release/examples/gen_corpus"
 [ -x "$LABSITE" ] || die "no binary at $LABSITE"
 
 KEY="seed $SEED, generator $(find examples/gen_corpus.rs bench/hugo -type f | sort | xargs cat | md5sum | cut -c1-12)"
+
+if [ -z "${BENCH_OUTPUT:-}" ]; then
+    if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+        BENCH_OUTPUT=/dev/shm/labsite-bench
+    else
+        BENCH_OUTPUT=$OUT/output
+    fi
+fi
+mkdir -p "$BENCH_OUTPUT"
+BENCH_OUTPUT=$(cd "$BENCH_OUTPUT" && pwd)
+if [ "$(stat -f -c %T "$BENCH_OUTPUT")" = tmpfs ]; then
+    clear_cmd() { echo "rm -rf '$1'"; }
+else
+    trash="$BENCH_OUTPUT/.trash"
+    mkdir -p "$trash"
+    clear_cmd() { echo "if [ -e '$1' ]; then mv '$1' \"\$(mktemp -d -p '$trash')/\"; fi"; }
+    trap 'rm -rf "$trash"' EXIT
+fi
+clear_output() { eval "$(clear_cmd "$1")"; }
 
 mkdir -p "$OUT"
 summary="$OUT/compare.md"
@@ -96,11 +122,15 @@ for n in $SIZES; do
         echo "== N = $n: reusing the corpus in $dir"
     fi
 
-    ls_build=("$LABSITE" build --root "$dir/site" --out "$dir/site/public" --now "$NOW")
-    hugo_build=(hugo --quiet -s "$dir/hugo" -d "$dir/hugo/public")
+    ls_out="$BENCH_OUTPUT/$n/labsite"
+    hugo_out="$BENCH_OUTPUT/$n/hugo"
+    mkdir -p "$BENCH_OUTPUT/$n"
+    ls_build=("$LABSITE" build --root "$dir/site" --out "$ls_out" --now "$NOW")
+    hugo_build=(hugo --quiet -s "$dir/hugo" -d "$hugo_out")
 
     # Both must succeed before anything is timed.
-    rm -rf "$dir/site/public" "$dir/hugo/public"
+    clear_output "$ls_out"
+    clear_output "$hugo_out"
     "${ls_build[@]}" >"$dir/labsite-build.log" 2>&1 || {
         cat "$dir/labsite-build.log" >&2
         die "labsite build failed on N = $n"
@@ -111,8 +141,8 @@ for n in $SIZES; do
     echo "== N = $n: hyperfine ($WARMUP warm-up, $RUNS runs each; output removed before every run)"
     hyperfine --warmup "$WARMUP" --runs "$RUNS" --style basic \
         --export-json "$dir/hyperfine.json" --export-csv "$dir/hyperfine.csv" \
-        -n labsite --prepare "rm -rf '$dir/site/public'" "${ls_build[*]@Q}" \
-        -n hugo --prepare "rm -rf '$dir/hugo/public'" "${hugo_build[*]@Q}"
+        -n labsite --prepare "$(clear_cmd "$ls_out")" "${ls_build[*]@Q}" \
+        -n hugo --prepare "$(clear_cmd "$hugo_out")" "${hugo_build[*]@Q}"
 
     ls_med=$(median_of "$dir/hyperfine.csv" labsite)
     ls_cpu=$(cpu_of "$dir/hyperfine.csv" labsite)
@@ -122,23 +152,24 @@ for n in $SIZES; do
     HUGO_MEDIAN[$n]=$hugo_med
 
     echo "== N = $n: peak memory (one full build each)"
-    rm -rf "$dir/site/public" "$dir/hugo/public"
+    clear_output "$ls_out"
+    clear_output "$hugo_out"
     ls_rss=$(peak_rss_mb "${ls_build[@]}")
     hugo_rss=$(peak_rss_mb "${hugo_build[@]}")
 
     echo "== N = $n: no-op rebuild (labsite build again over its own output)"
     sample="$dir/noop-sample.txt"
-    (cd "$dir/site/public" && find . -type f | sort | awk 'NR % 97 == 1') >"$sample"
-    stamp() { (cd "$dir/site/public" && xargs -d '\n' stat -c '%n %i %y' <"$sample"); }
+    (cd "$ls_out" && find . -type f | sort | awk 'NR % 97 == 1') >"$sample"
+    stamp() { (cd "$ls_out" && xargs -d '\n' stat -c '%n %i %y' <"$sample"); }
     before=$(stamp)
-    files_before=$(find "$dir/site/public" -type f | wc -l)
+    files_before=$(find "$ls_out" -type f | wc -l)
     sleep 1.1 # so a rewrite would show in the mtime even on coarse clocks
     "${ls_build[@]}" >"$dir/labsite-rebuild.log" 2>&1 || {
         cat "$dir/labsite-rebuild.log" >&2
         die "labsite rebuild failed on N = $n"
     }
     after=$(stamp)
-    files_after=$(find "$dir/site/public" -type f | wc -l)
+    files_after=$(find "$ls_out" -type f | wc -l)
     sampled=$(wc -l <"$sample")
     changed=$(diff <(echo "$before") <(echo "$after") | grep -c '^>' || true)
     if [ "$changed" -eq 0 ] && [ "$files_before" -eq "$files_after" ]; then
@@ -154,6 +185,7 @@ for n in $SIZES; do
         "$ls_med" "$hugo_med" "$ratio" "$ls_rss" "$hugo_rss"
     printf '| %s | %.3f | %.3f | %s | %s | %s | %s | %s |\n' "$n" "$ls_med" "$hugo_med" "$ratio" "$ls_cpu" "$hugo_cpu" "$ls_rss" "$hugo_rss" >>"$summary.rows"
     echo "N = $n no-op rebuild: $noop" >>"$summary.noop"
+    clear_output "$BENCH_OUTPUT/$n"
 done
 
 {
@@ -161,7 +193,7 @@ done
     echo
     echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM;" \
         "labsite $(git rev-parse --short HEAD 2>/dev/null || echo '?'), Hugo $(hugo version | cut -d' ' -f2), hyperfine $(hyperfine --version | cut -d' ' -f2)."
-    echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(load_avg)."
+    echo "Outputs written to $BENCH_OUTPUT ($(stat -f -c %T "$BENCH_OUTPUT")). Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(load_avg)."
     echo
     cat "$summary.rows"
     echo

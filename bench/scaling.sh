@@ -9,7 +9,8 @@
 # removed before each), timed with /usr/bin/time: the median wall time and
 # the largest peak RSS go to a table, printed and written to
 # bench/out/scaling.md. Sizes above 10,000 run once unless RUNS_LARGE says
-# otherwise.
+# otherwise. Outputs go to BENCH_OUTPUT (default /dev/shm/labsite-bench, a
+# tmpfs): see bench/compare.sh for why not a freshly emptied ext4 folder.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -38,10 +39,27 @@ KEY="seed $SEED, generator $(find examples/gen_corpus.rs bench/hugo -type f | so
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+if [ -z "${BENCH_OUTPUT:-}" ]; then
+    if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+        BENCH_OUTPUT=/dev/shm/labsite-bench
+    else
+        BENCH_OUTPUT=$OUT/output
+    fi
+fi
+mkdir -p "$BENCH_OUTPUT"
+BENCH_OUTPUT=$(cd "$BENCH_OUTPUT" && pwd)
+if [ "$(stat -f -c %T "$BENCH_OUTPUT")" = tmpfs ]; then
+    clear_output() { rm -rf "$1"; }
+else
+    trash="$BENCH_OUTPUT/.trash"
+    mkdir -p "$trash"
+    clear_output() { if [ -e "$1" ]; then mv "$1" "$(mktemp -d -p "$trash")/"; fi; }
+fi
+
 mkdir -p "$OUT"
 table="$OUT/scaling.md"
 rows=$(mktemp)
-trap 'rm -f "$rows"' EXIT
+trap 'rm -f "$rows"; [ -z "${trash:-}" ] || rm -rf "$trash"' EXIT
 prev_n=""
 prev_t=""
 for n in $SIZES; do
@@ -64,9 +82,11 @@ for n in $SIZES; do
     cpus=()
     peak=0
     for ((i = 1; i <= runs; i++)); do
-        rm -rf "$dir/site/public"
+        out="$BENCH_OUTPUT/$n/labsite"
+        mkdir -p "$BENCH_OUTPUT/$n"
+        clear_output "$out"
         log="$dir/scaling-run.log"
-        /usr/bin/time -f 'TIME %e %M %U %S' "$LABSITE" build --root "$dir/site" --out "$dir/site/public" --now "$NOW" >"$log" 2>&1 || {
+        /usr/bin/time -f 'TIME %e %M %U %S' "$LABSITE" build --root "$dir/site" --out "$out" --now "$NOW" >"$log" 2>&1 || {
             cat "$log" >&2
             die "labsite build failed on N = $n"
         }
@@ -78,7 +98,8 @@ for n in $SIZES; do
     done
     median=$(printf '%s\n' "${times[@]}" | median)
     cpu_median=$(printf '%s\n' "${cpus[@]}" | median)
-    files=$(find "$dir/site/public" -type f | wc -l)
+    files=$(find "$out" -type f | wc -l)
+    clear_output "$BENCH_OUTPUT/$n"
     per_lab=$(awk -v t="$median" -v n="$n" 'BEGIN { printf "%.2f", t * 1000 / n }')
     growth="–"
     if [ -n "$prev_t" ]; then
@@ -96,7 +117,7 @@ done
 } >"$table"
 {
     echo
-    echo "Load average (1, 5, 15 min) at the end: $(cut -d' ' -f1-3 /proc/loadavg); labsite $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
+    echo "Outputs written to $BENCH_OUTPUT ($(stat -f -c %T "$BENCH_OUTPUT")). Load average (1, 5, 15 min) at the end: $(cut -d' ' -f1-3 /proc/loadavg); labsite $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
 } >>"$table"
 echo
 echo "== scaling (also in $table)"
