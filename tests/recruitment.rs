@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::*;
 
-const PLANNED: &str = "content/labs/2026-01-22/lab.yaml";
+const PLANNED: &str = "content/labs/2027-01-21/lab.yaml";
 
 /// A copy of the example site (content only; the built-in theme is used).
 fn example_copy() -> tempfile::TempDir {
@@ -28,7 +28,7 @@ fn build_at(root: &Path, now: &str) -> (Run, String) {
     let r = labsite(&["build", "--root", root.to_str().unwrap(), "--now", now]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html =
-        std::fs::read_to_string(out.join("labs/2026-01-22/recruit/index.html")).unwrap_or_default();
+        std::fs::read_to_string(out.join("labs/2027-01-21/recruit/index.html")).unwrap_or_default();
     (r, html)
 }
 
@@ -45,15 +45,15 @@ fn status_class(html: &str) -> &'static str {
 fn status_follows_the_clock_at_its_boundaries() {
     let tmp = example_copy();
     let root = tmp.path();
-    // The example: deadline 2026-01-15T23:59 JST, 3 of 8 seats taken.
+    // The example: deadline 2027-01-14T23:59 JST, 3 of 8 seats taken.
     let cases = [
         ("2026-01-01T12:00:00+09:00", "open", "受付中", true),
-        ("2026-01-08T23:58:59+09:00", "open", "受付中", true),
-        ("2026-01-08T23:59:00+09:00", "closing", "締切間近", true),
-        ("2026-01-15T23:58:59+09:00", "closing", "締切間近", true),
-        ("2026-01-15T23:59:01+09:00", "closed", "受付終了", false),
+        ("2027-01-07T23:58:59+09:00", "open", "受付中", true),
+        ("2027-01-07T23:59:00+09:00", "closing", "締切間近", true),
+        ("2027-01-14T23:58:59+09:00", "closing", "締切間近", true),
+        ("2027-01-14T23:59:01+09:00", "closed", "受付終了", false),
         // The same instant written in UTC.
-        ("2026-01-15T14:59:01Z", "closed", "受付終了", false),
+        ("2027-01-14T14:59:01Z", "closed", "受付終了", false),
     ];
     for (now, class, label, apply) in cases {
         let (_, html) = build_at(root, now);
@@ -111,10 +111,10 @@ fn deadlines_are_local_to_the_site_zone_across_dst() {
         "timezone: America/New_York",
     );
     let lab = tmp.path().join(PLANNED);
-    edit(&lab, "date: 2026-01-22", "date: 2026-03-20");
+    edit(&lab, "date: 2027-01-21", "date: 2026-03-20");
     edit(
         &lab,
-        "deadline: 2026-01-15T23:59",
+        "deadline: 2027-01-14T23:59",
         "deadline: 2026-03-09T09:00",
     );
     let (_, before) = build_at(tmp.path(), "2026-03-09T12:59:59Z");
@@ -138,8 +138,8 @@ fn the_recruitment_page_carries_event_json_ld_and_social_meta() {
     let (_, html) = build_at(tmp.path(), "2026-01-01T12:00:00+09:00");
     let ld = jsonld(&html);
     assert_eq!(ld["@type"], "Event");
-    assert_eq!(ld["startDate"], "2026-01-22T19:00:00+09:00");
-    assert_eq!(ld["endDate"], "2026-01-22T21:30:00+09:00");
+    assert_eq!(ld["startDate"], "2027-01-21T19:00:00+09:00");
+    assert_eq!(ld["endDate"], "2027-01-21T21:30:00+09:00");
     assert_eq!(ld["eventStatus"], "https://schema.org/EventScheduled");
     assert_eq!(
         ld["eventAttendanceMode"],
@@ -150,13 +150,13 @@ fn the_recruitment_page_carries_event_json_ld_and_social_meta() {
         ld["location"]["url"]
             .as_str()
             .unwrap()
-            .ends_with("/labs/2026-01-22/recruit/")
+            .ends_with("/labs/2027-01-21/recruit/")
     );
     assert_eq!(ld["organizer"]["name"], "対話1on1ラボ事務局");
     assert_eq!(ld["offers"]["price"], "0");
     assert_eq!(ld["offers"]["priceCurrency"], "JPY");
     assert_eq!(ld["offers"]["availability"], "https://schema.org/InStock");
-    assert_eq!(ld["offers"]["validThrough"], "2026-01-15T23:59:00+09:00");
+    assert_eq!(ld["offers"]["validThrough"], "2027-01-14T23:59:00+09:00");
     assert_eq!(ld["offers"]["url"], "https://forms.example.org/lab2");
     assert_eq!(ld["maximumAttendeeCapacity"], 8);
     assert_eq!(ld["remainingAttendeeCapacity"], 5);
@@ -216,7 +216,7 @@ fn the_calendar_file_parses_folds_at_75_octets_and_is_stable() {
     );
     let now = "2026-01-01T12:00:00+09:00";
     build_at(tmp.path(), now);
-    let ics = std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/lab.ics")).unwrap();
+    let ics = std::fs::read_to_string(tmp.path().join("public/labs/2027-01-21/lab.ics")).unwrap();
     for line in ics.split("\r\n") {
         assert!(line.len() <= 75, "line of {} octets: {line}", line.len());
     }
@@ -244,16 +244,16 @@ fn the_calendar_file_parses_folds_at_75_octets_and_is_stable() {
         unescaped.starts_with(long),
         "DESCRIPTION did not round-trip: {unescaped}"
     );
-    assert!(prop("UID").unwrap().contains("2026-01-22"));
+    assert!(prop("UID").unwrap().contains("2027-01-21"));
     assert_eq!(prop("DTSTAMP").unwrap(), "20260101T030000Z");
     // Same input and now: the same bytes; the UID survives a later build.
     build_at(tmp.path(), now);
     assert_eq!(
-        std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/lab.ics")).unwrap(),
+        std::fs::read_to_string(tmp.path().join("public/labs/2027-01-21/lab.ics")).unwrap(),
         ics
     );
     build_at(tmp.path(), "2026-01-02T12:00:00+09:00");
-    let later = std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/lab.ics")).unwrap();
+    let later = std::fs::read_to_string(tmp.path().join("public/labs/2027-01-21/lab.ics")).unwrap();
     let uid = |s: &str| {
         s.lines()
             .find(|l| l.starts_with("UID:"))
@@ -263,7 +263,7 @@ fn the_calendar_file_parses_folds_at_75_octets_and_is_stable() {
     assert_eq!(uid(&ics), uid(&later));
     // The page links to it.
     let html =
-        std::fs::read_to_string(tmp.path().join("public/labs/2026-01-22/recruit/index.html"))
+        std::fs::read_to_string(tmp.path().join("public/labs/2027-01-21/recruit/index.html"))
             .unwrap();
     assert!(html.contains("lab.ics"));
 }

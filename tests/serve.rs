@@ -333,7 +333,7 @@ fn serves_the_site_from_memory_with_content_types() {
     assert_eq!(css.status, 200);
     assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
 
-    let ics = s.get("/labs/2026-01-22/lab.ics");
+    let ics = s.get("/labs/2027-01-21/lab.ics");
     assert_eq!(ics.status, 200);
     assert_eq!(
         ics.header("Content-Type"),
