@@ -121,7 +121,17 @@ pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnost
         )
         .with_help("labsite reads nothing from outside the site's folder: copy the file in instead of linking it"));
     }
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let meta = std::fs::metadata(path);
+    // A FIFO would block the read forever (and a device could be endless):
+    // only regular files are read.
+    if meta.as_ref().is_ok_and(|m| !m.is_file()) {
+        return Err(Diagnostic::error(
+            "the file is not a regular file (a folder, a named pipe or a device)",
+            Some(Loc::file(&no_text())),
+        )
+        .with_help("replace it with a plain text file"));
+    }
+    let size = meta.map(|m| m.len()).unwrap_or(0);
     if size > MAX_SOURCE_BYTES {
         return Err(Diagnostic::error(
             format!(
@@ -421,7 +431,9 @@ pub fn load_lab(
 
     let mut report = None;
     let report_path = dir.join("report.md");
-    if report_path.is_file() {
+    // A report.md that is there but is not a file (a folder, a named pipe)
+    // is an error naming it, not a lab without a report.
+    if report_path.exists() {
         match read_source(root, &report_path) {
             Ok(f) => {
                 let (doc, d) = read_markdown(&f, "the report");
