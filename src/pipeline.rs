@@ -419,7 +419,6 @@ impl Prepared {
             return Err(BuildError::Content(diags));
         };
         phases.mark("terms+theme");
-        let redactor = Redactor::new(&terms);
         let allow: Vec<String> = site
             .config
             .privacy
@@ -427,7 +426,8 @@ impl Prepared {
             .iter()
             .map(|a| a.term.clone())
             .collect();
-        let gate = Gate::new(&terms, &allow);
+        // The two automata are independent: build them side by side.
+        let (redactor, gate) = rayon::join(|| Redactor::new(&terms), || Gate::new(&terms, &allow));
         phases.mark("automata");
         Ok(Prepared {
             site,
