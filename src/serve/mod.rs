@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -151,6 +151,8 @@ pub struct Shared {
     session: Mutex<Option<Session>>,
     pub hub: Hub,
     trace: bool,
+    /// When each client's last request (not an event stream) came in.
+    last_request: Mutex<HashMap<SocketAddr, Instant>>,
 }
 
 impl Shared {
@@ -158,6 +160,31 @@ impl Shared {
     /// it under a request).
     pub fn current(&self) -> Arc<SiteFiles> {
         self.site.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// A request from `peer` came in.
+    pub(crate) fn seen(&self, peer: Option<&SocketAddr>) {
+        if let Some(peer) = peer {
+            let mut map = self.last_request.lock().unwrap_or_else(|p| p.into_inner());
+            map.insert(*peer, Instant::now());
+        }
+    }
+
+    /// Close the connections that sent nothing for [`IDLE`] (for reading:
+    /// see [`reload::stop_reading`]), so that they give their thread back.
+    fn close_idle(&self) {
+        let idle: HashSet<SocketAddr> = {
+            let mut map = self.last_request.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            let idle = map
+                .iter()
+                .filter(|(_, at)| now.duration_since(**at) >= IDLE)
+                .map(|(peer, _)| *peer)
+                .collect();
+            map.retain(|_, at| now.duration_since(*at) < IDLE);
+            idle
+        };
+        reload::stop_reading(&idle);
     }
 
     fn swap(&self, site: SiteFiles) {
@@ -233,6 +260,64 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
     }
 }
 
+/// A kept-alive connection that sends no request for this long is closed:
+/// tiny_http holds a thread of its pool per open connection, and can queue
+/// a new connection until one of them ends (see [`reload::stop_reading`]).
+pub const IDLE: Duration = Duration::from_secs(2);
+
+/// A write to a client that does not read (an event stream of a page that
+/// hangs) fails after this long, and the stream ends.
+const STALLED: Duration = Duration::from_secs(30);
+
+/// Options for the connections `listener` accepts (on Linux they inherit
+/// them from the listening socket):
+///
+/// - Nagle's algorithm off: tiny_http writes a response's head and body
+///   separately; with Nagle on, the body waits for the client's delayed ACK
+///   of the head, so every request after the first on a kept-alive
+///   connection (what browsers do) took 40 ms more.
+/// - writes time out after [`STALLED`]. (Reads must not: the listening
+///   socket's read timeout is also its `accept` timeout, and tiny_http's
+///   accept thread stops at the first error.)
+fn tune_sockets(listener: &TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = listener.as_raw_fd();
+        let set =
+            |level: libc::c_int, name: libc::c_int, value: *const libc::c_void, len: usize| {
+                // SAFETY: a valid socket, and a pointer to a value of the size given.
+                let rc =
+                    unsafe { libc::setsockopt(fd, level, name, value, len as libc::socklen_t) };
+                if rc != 0 {
+                    eprintln!(
+                        "warning: cannot set a socket option: {}",
+                        std::io::Error::last_os_error()
+                    );
+                }
+            };
+        let on: libc::c_int = 1;
+        set(
+            libc::IPPROTO_TCP,
+            libc::TCP_NODELAY,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>(),
+        );
+        let tv = libc::timeval {
+            tv_sec: STALLED.as_secs() as libc::time_t,
+            tv_usec: 0,
+        };
+        set(
+            libc::SOL_SOCKET,
+            libc::SO_SNDTIMEO,
+            (&tv as *const libc::timeval).cast(),
+            std::mem::size_of::<libc::timeval>(),
+        );
+    }
+    #[cfg(not(unix))]
+    let _ = listener;
+}
+
 /// The URL pages are served under: a browser cannot open 0.0.0.0, so an
 /// "any address" bind is shown as loopback.
 fn site_url(ip: IpAddr, port: u16) -> String {
@@ -263,6 +348,7 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
         ));
     }
     let listener = bind(cfg.bind, cfg.port)?;
+    tune_sockets(&listener);
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let url = site_url(cfg.bind, addr.port());
     if cfg.bind.is_unspecified() {
@@ -280,6 +366,7 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
         site: RwLock::new(Arc::new(SiteFiles::empty())),
         session: Mutex::new(None),
         hub: Hub::new(),
+        last_request: Mutex::new(HashMap::new()),
         trace: std::env::var_os("LABSITE_TRACE_RELOAD").is_some_and(|v| !v.is_empty() && v != "0"),
     });
 
@@ -302,6 +389,19 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
     }
 
     first_build(&shared);
+
+    {
+        let shared = shared.clone();
+        std::thread::Builder::new()
+            .name("labsite-idle".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(IDLE / 4);
+                    shared.close_idle();
+                }
+            })
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+    }
 
     let server = Arc::new(
         tiny_http::Server::from_listener(listener, None)
