@@ -436,3 +436,114 @@ fn a_thousand_events_in_a_second_are_a_few_rebuilds() {
         ROUNDS * texts.len()
     );
 }
+
+/// Wait on an event stream for `name`, reading raw lines.
+fn stream_until(reader: &mut BufReader<TcpStream>, name: &str, timeout: Duration) -> bool {
+    let end = Instant::now() + timeout;
+    let mut line = String::new();
+    while Instant::now() < end {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) => return false,
+            Ok(_) if line.trim_end() == format!("event: {name}") => return true,
+            Ok(_) => {}
+            Err(_) => {}
+        }
+    }
+    false
+}
+
+/// Many pages opening their event streams at once, and a burst of
+/// requests while they are open: every one is answered. (tiny_http's pool
+/// could queue a connection behind threads that event streams held for
+/// good; such a connection was never answered.)
+#[test]
+fn a_burst_of_event_streams_and_requests_is_all_answered() {
+    let site = example_site();
+    let mut s = Served::start(site.path());
+    let port = s.port;
+    const N: usize = 40;
+    let streams: Vec<_> = (0..N)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut t = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                t.set_read_timeout(Some(Duration::from_millis(200)))
+                    .unwrap();
+                t.write_all(b"GET /__labsite/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .unwrap();
+                let mut reader = BufReader::new(t);
+                let hello = stream_until(&mut reader, "hello", Duration::from_secs(10));
+                (hello, reader)
+            })
+        })
+        .collect();
+    // Kept-alive requests whose connections then stay open, as a
+    // browser's do.
+    let requests: Vec<_> = (0..N)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let page = ["/", REPORT_PAGE, "/about/", "/privacy/"][i % 4];
+                let mut t = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                t.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                let req = format!("GET {page} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                t.write_all(req.as_bytes()).unwrap();
+                let mut reader = BufReader::new(t);
+                let mut head = String::new();
+                while !head.ends_with("\r\n\r\n") {
+                    match reader.read_line(&mut head) {
+                        Ok(n) if n > 0 => {}
+                        _ => return Err(format!("{page}: no answer: {head:?}")),
+                    }
+                }
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().to_string())
+                    })
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| format!("{page}: no length in {head:?}"))?;
+                let mut body = vec![0; length];
+                reader
+                    .read_exact(&mut body)
+                    .map_err(|e| format!("{page}: {e}"))?;
+                let status: u16 = head
+                    .split(' ')
+                    .nth(1)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0);
+                Ok((status, reader))
+            })
+        })
+        .collect();
+    let mut kept = Vec::new();
+    for r in requests {
+        let (status, conn) = r.join().unwrap().expect("every request is answered");
+        assert_eq!(status, 200);
+        kept.push(conn);
+    }
+    let mut readers = Vec::new();
+    for t in streams {
+        let (hello, reader) = t.join().unwrap();
+        assert!(hello, "every event stream starts; stderr:\n{}", s.log());
+        readers.push(reader);
+    }
+    // Kept open past the server's idle limit for reading (2 s), the
+    // streams still carry events.
+    std::thread::sleep(Duration::from_millis(2500));
+    let mut text = std::fs::read_to_string(s.path(REPORT)).unwrap();
+    text.push_str("\n\nafter the burst\n");
+    std::fs::write(s.path(REPORT), text).unwrap();
+    for reader in &mut readers {
+        assert!(
+            stream_until(reader, "reload", Duration::from_secs(10)),
+            "every stream hears the reload; stderr:\n{}",
+            s.log()
+        );
+    }
+    let (status, body) = s.get(REPORT_PAGE);
+    assert_eq!(status, 200);
+    assert!(body.contains("after the burst"));
+    s.assert_alive();
+}

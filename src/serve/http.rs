@@ -187,7 +187,6 @@ pub fn handle(shared: &Shared, req: Request) {
         }
         return reload::stream(req, &shared.hub);
     }
-    shared.seen(req.remote_addr());
     let site: Arc<SiteFiles> = shared.current();
     if site.generation == 0 {
         // No build has succeeded yet: a page that lists the errors and

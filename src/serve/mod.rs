@@ -10,6 +10,7 @@
 
 pub mod http;
 pub mod reload;
+mod sockets;
 pub mod watch;
 
 use std::collections::{HashMap, HashSet};
@@ -151,8 +152,6 @@ pub struct Shared {
     session: Mutex<Option<Session>>,
     pub hub: Hub,
     trace: bool,
-    /// When each client's last request (not an event stream) came in.
-    last_request: Mutex<HashMap<SocketAddr, Instant>>,
 }
 
 impl Shared {
@@ -160,31 +159,6 @@ impl Shared {
     /// it under a request).
     pub fn current(&self) -> Arc<SiteFiles> {
         self.site.read().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    /// A request from `peer` came in.
-    pub(crate) fn seen(&self, peer: Option<&SocketAddr>) {
-        if let Some(peer) = peer {
-            let mut map = self.last_request.lock().unwrap_or_else(|p| p.into_inner());
-            map.insert(*peer, Instant::now());
-        }
-    }
-
-    /// Close the connections that sent nothing for [`IDLE`] (for reading:
-    /// see [`reload::stop_reading`]), so that they give their thread back.
-    fn close_idle(&self) {
-        let idle: HashSet<SocketAddr> = {
-            let mut map = self.last_request.lock().unwrap_or_else(|p| p.into_inner());
-            let now = Instant::now();
-            let idle = map
-                .iter()
-                .filter(|(_, at)| now.duration_since(**at) >= IDLE)
-                .map(|(peer, _)| *peer)
-                .collect();
-            map.retain(|_, at| now.duration_since(*at) < IDLE);
-            idle
-        };
-        reload::stop_reading(&idle);
     }
 
     fn swap(&self, site: SiteFiles) {
@@ -259,11 +233,6 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
         }
     }
 }
-
-/// A kept-alive connection that sends no request for this long is closed:
-/// tiny_http holds a thread of its pool per open connection, and can queue
-/// a new connection until one of them ends (see [`reload::stop_reading`]).
-pub const IDLE: Duration = Duration::from_secs(2);
 
 /// A write to a client that does not read (an event stream of a page that
 /// hangs) fails after this long, and the stream ends.
@@ -366,7 +335,6 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
         site: RwLock::new(Arc::new(SiteFiles::empty())),
         session: Mutex::new(None),
         hub: Hub::new(),
-        last_request: Mutex::new(HashMap::new()),
         trace: std::env::var_os("LABSITE_TRACE_RELOAD").is_some_and(|v| !v.is_empty() && v != "0"),
     });
 
@@ -390,19 +358,6 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
 
     first_build(&shared);
 
-    {
-        let shared = shared.clone();
-        std::thread::Builder::new()
-            .name("labsite-idle".into())
-            .spawn(move || {
-                loop {
-                    std::thread::sleep(IDLE / 4);
-                    shared.close_idle();
-                }
-            })
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-    }
-
     let server = Arc::new(
         tiny_http::Server::from_listener(listener, None)
             .map_err(|e| format!("cannot serve on {addr}: {e}"))?,
@@ -422,6 +377,19 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
                     if let Err(e) = spawned {
                         eprintln!("warning: cannot answer a request: {e}");
                     }
+                }
+            })
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+    }
+    {
+        // Until the server is stopped and its threads are gone.
+        let server = Arc::downgrade(&server);
+        std::thread::Builder::new()
+            .name("labsite-idle".into())
+            .spawn(move || {
+                while server.upgrade().is_some() {
+                    std::thread::sleep(sockets::IDLE / 4);
+                    sockets::close_idle(addr.port());
                 }
             })
             .map_err(|e| format!("cannot start the server: {e}"))?;

@@ -276,94 +276,11 @@ pub fn stream(req: tiny_http::Request, hub: &Hub) {
         return;
     }
     if let Some(peer) = peer {
-        stop_reading(&std::collections::HashSet::from([peer]));
+        // No request comes after this one: let tiny_http's reader go.
+        super::sockets::stop_reading_from(peer);
     }
     pump(&rx, &mut w);
 }
-
-/// Let tiny_http's reader of this stream's connection go.
-///
-/// tiny_http reads a connection's next request on a thread of its pool
-/// while the last one is answered; on an event stream no request ever
-/// comes, so that thread would wait for as long as the page is open. The
-/// pool can hand a new connection to a thread it counts as idle before that
-/// thread wakes; the connection is then queued, and the queue is served
-/// only when a thread's connection ends: with event streams holding
-/// threads, a burst of connections (open tabs reconnecting and reloading)
-/// could wait forever. Shutting the socket for reading (the stream only
-/// writes) ends that read, and the thread goes back to the pool.
-///
-/// tiny_http does not hand out the socket: it is the one of this process
-/// connected to the peer. Also used for kept-alive connections gone idle
-/// ([`super::IDLE`]).
-#[cfg(target_os = "linux")]
-pub(crate) fn stop_reading(peers: &std::collections::HashSet<std::net::SocketAddr>) {
-    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-    if peers.is_empty() {
-        return;
-    }
-    let Ok(fds) = std::fs::read_dir("/proc/self/fd") else {
-        return;
-    };
-    for entry in fds.flatten() {
-        let Some(fd) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        let is_socket = std::fs::read_link(entry.path())
-            .is_ok_and(|t| t.to_string_lossy().starts_with("socket:"));
-        if !is_socket {
-            continue;
-        }
-        // SAFETY: sockaddr_storage is plain data, large enough for any
-        // address; getpeername writes at most `len` bytes into it.
-        let mut addr: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        let rc = unsafe {
-            libc::getpeername(
-                fd,
-                (&mut addr as *mut libc::sockaddr_storage).cast(),
-                &mut len,
-            )
-        };
-        if rc != 0 {
-            continue;
-        }
-        let this = match addr.ss_family as libc::c_int {
-            libc::AF_INET => {
-                // SAFETY: the family says it is a sockaddr_in.
-                let a = unsafe {
-                    &*(&addr as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>()
-                };
-                SocketAddr::from((
-                    Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr)),
-                    u16::from_be(a.sin_port),
-                ))
-            }
-            libc::AF_INET6 => {
-                // SAFETY: the family says it is a sockaddr_in6.
-                let a = unsafe {
-                    &*(&addr as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>()
-                };
-                SocketAddr::from((
-                    Ipv6Addr::from(a.sin6_addr.s6_addr),
-                    u16::from_be(a.sin6_port),
-                ))
-            }
-            _ => continue,
-        };
-        if peers.contains(&this) {
-            // SAFETY: shutting down one direction of a socket we hold.
-            unsafe { libc::shutdown(fd, libc::SHUT_RD) };
-        }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn stop_reading(_peers: &std::collections::HashSet<std::net::SocketAddr>) {}
 
 fn send(w: &mut dyn Write, text: &str) -> std::io::Result<()> {
     w.write_all(text.as_bytes())?;
