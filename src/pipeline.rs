@@ -984,50 +984,122 @@ fn calendar_file(
 fn leak_diagnostics(
     gate: &Gate,
     terms: &[IdentityTerm],
-    mut leaks: Vec<Leak>,
+    leaks: Vec<Leak>,
     site: &Site,
     show_terms: bool,
 ) -> Vec<Diagnostic> {
-    leaks.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut diags = Vec::new();
-    let mut source_cache: HashMap<(usize, String), Vec<Loc>> = HashMap::new();
-    for f in &leaks {
-        for &t in &f.terms {
-            let term = &terms[t];
-            let owner = match &term.owner {
-                TermOwner::Participant { lab, participant } => {
-                    format!("participant `{participant}` of lab `{lab}`")
+    // One error per term, naming the files it reached: a name in a shared
+    // place (a deny term in the footer) would otherwise give one error per
+    // page.
+    let mut by_term: BTreeMap<usize, (Vec<String>, Vec<Origin>)> = BTreeMap::new();
+    for leak in leaks {
+        for &t in &leak.terms {
+            let entry = by_term.entry(t).or_default();
+            entry.0.push(leak.path.clone());
+            for o in &leak.origins {
+                if !entry.1.contains(o) {
+                    entry.1.push(o.clone());
                 }
-                TermOwner::Deny => "a `privacy.deny` entry".to_string(),
-            };
-            let what = if show_terms {
-                format!(" (`{}`)", term.source)
-            } else {
-                String::new()
-            };
-            let mut d = Diagnostic::error(format!("leak gate: `{}` contains an identity term of {owner}{what}", f.path), None)
-                .with_help("remove the name from the source, or, if it is not identifying, add it to `privacy.allow` in site.yaml with a reason");
-            let sources = source_cache
-                .entry((t, f.path.clone()))
-                .or_insert_with(|| find_sources(gate, t, &f.origins, site));
-            for loc in sources.iter().take(5) {
-                d = d.with_note("the term comes from here", Some(loc.clone()));
             }
-            if sources.is_empty() {
-                d = d.with_note("no source file contains it as written: it may come from a template or a theme file", None);
-            }
-            d.hide_source = !show_terms;
-            diags.push(d);
         }
+    }
+    let mut scanned = SourceScans::default();
+    let mut diags = Vec::new();
+    for (t, (mut paths, origins)) in by_term {
+        paths.sort();
+        let term = &terms[t];
+        let owner = match &term.owner {
+            TermOwner::Participant { lab, participant } => {
+                format!("participant `{participant}` of lab `{lab}`")
+            }
+            TermOwner::Deny => "a `privacy.deny` entry".to_string(),
+        };
+        let what = if show_terms {
+            format!(" (`{}`)", term.source)
+        } else {
+            String::new()
+        };
+        const LISTED: usize = 5;
+        let mut listed = paths
+            .iter()
+            .take(LISTED)
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if paths.len() > LISTED {
+            listed.push_str(&format!(" and {} more", paths.len() - LISTED));
+        }
+        let mut d = Diagnostic::error(format!("leak gate: {listed} contain{} an identity term of {owner}{what}", if paths.len() == 1 { "s" } else { "" }), None)
+            .with_help("remove the name from the source, or, if it is not identifying, add it to `privacy.allow` in site.yaml with a reason");
+        let sources = find_sources(gate, t, &origins, site, &mut scanned);
+        for loc in sources.iter().take(5) {
+            d = d.with_note("the term comes from here", Some(loc.clone()));
+        }
+        if sources.is_empty() {
+            d = d.with_note("no source file contains it as written: it may come from a template or a theme file", None);
+        }
+        d.hide_source = !show_terms;
+        diags.push(d);
     }
     diags
 }
 
+/// Gate hits per source file, each file scanned once however many terms
+/// and pages lead to it.
+#[derive(Default)]
+struct SourceScans(HashMap<std::path::PathBuf, Vec<(usize, Loc)>>);
+
+impl SourceScans {
+    fn hits(
+        &mut self,
+        gate: &Gate,
+        file: &std::sync::Arc<SourceFile>,
+        is_lab: bool,
+    ) -> &[(usize, Loc)] {
+        self.0.entry(file.path.clone()).or_insert_with(|| {
+            let private = if is_lab {
+                private_line_ranges(file)
+            } else {
+                Vec::new()
+            };
+            gate.scan(&file.text)
+                .into_iter()
+                .filter_map(|hit| {
+                    let before = &file.text[..hit.original.start];
+                    let line = before.matches('\n').count() + 1;
+                    if private.iter().any(|r| r.contains(&line)) {
+                        return None;
+                    }
+                    let col = before
+                        .rsplit('\n')
+                        .next()
+                        .map(|l| l.chars().count())
+                        .unwrap_or(0)
+                        + 1;
+                    let len = file.text[hit.original.clone()].chars().count();
+                    Some((hit.term, Loc::at(file, line, col, len)))
+                })
+                .collect()
+        })
+    }
+}
+
 /// Source files that put term `t` into a page: Markdown and YAML of the
-/// page's origins, outside the private parts of `lab.yaml`.
-fn find_sources(gate: &Gate, t: usize, origins: &[Origin], site: &Site) -> Vec<Loc> {
+/// pages' origins, outside the private parts of `lab.yaml`.
+fn find_sources(
+    gate: &Gate,
+    t: usize,
+    origins: &[Origin],
+    site: &Site,
+    scanned: &mut SourceScans,
+) -> Vec<Loc> {
     let mut candidates: Vec<(std::sync::Arc<SourceFile>, bool)> =
         vec![(site.config.file.clone(), false)];
+    let labs: HashMap<&str, &crate::source::Lab> = site
+        .labs
+        .iter()
+        .map(|l| (l.record.id.as_str(), l))
+        .collect();
     for o in origins {
         match o {
             Origin::Site => {
@@ -1039,7 +1111,7 @@ fn find_sources(gate: &Gate, t: usize, origins: &[Origin], site: &Site) -> Vec<L
                 }
             }
             Origin::Lab(id) => {
-                if let Some(l) = site.labs.iter().find(|l| &l.record.id == id) {
+                if let Some(l) = labs.get(id.as_str()) {
                     candidates.push((l.record.file.clone(), true));
                     if let Some(r) = &l.report {
                         candidates.push((r.file.clone(), false));
@@ -1059,29 +1131,13 @@ fn find_sources(gate: &Gate, t: usize, origins: &[Origin], site: &Site) -> Vec<L
         if !seen.insert(file.path.clone()) {
             continue;
         }
-        let private = if is_lab {
-            private_line_ranges(&file)
-        } else {
-            Vec::new()
-        };
-        for hit in gate.scan(&file.text) {
-            if hit.term != t {
-                continue;
-            }
-            let before = &file.text[..hit.original.start];
-            let line = before.matches('\n').count() + 1;
-            if private.iter().any(|r| r.contains(&line)) {
-                continue;
-            }
-            let col = before
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
-            let len = file.text[hit.original.clone()].chars().count();
-            locs.push(Loc::at(&file, line, col, len));
-        }
+        locs.extend(
+            scanned
+                .hits(gate, &file, is_lab)
+                .iter()
+                .filter(|(term, _)| *term == t)
+                .map(|(_, loc)| loc.clone()),
+        );
     }
     locs
 }

@@ -96,7 +96,8 @@ impl Gate {
         if !self.may_match(matcher, text) {
             return Vec::new();
         }
-        let mut first: Vec<Option<Range<usize>>> = vec![None; self.pattern_terms.len()];
+        // Sparse: a site has many thousands of patterns, a page few hits.
+        let mut first: HashMap<usize, Range<usize>> = HashMap::new();
 
         let plain = normalize(text);
         find(matcher, &plain, &[], &mut first);
@@ -126,8 +127,6 @@ impl Gate {
 
         let mut hits: Vec<GateHit> = first
             .into_iter()
-            .enumerate()
-            .filter_map(|(p, r)| r.map(|r| (p, r)))
             .flat_map(|(p, r)| {
                 self.pattern_terms[p].iter().map(move |&term| GateHit {
                     term,
@@ -173,13 +172,13 @@ fn find(
     matcher: &AhoCorasick,
     view: &Normalized,
     chain: &[&Normalized],
-    first: &mut [Option<Range<usize>>],
+    first: &mut HashMap<usize, Range<usize>>,
 ) {
     for m in matcher.find_overlapping_iter(&view.text) {
         let p = m.pattern().as_usize();
         let r = view.original_range_through(m.range(), chain);
-        if first[p].as_ref().is_none_or(|old| r.start < old.start) {
-            first[p] = Some(r);
+        if first.get(&p).is_none_or(|old| r.start < old.start) {
+            first.insert(p, r);
         }
     }
 }

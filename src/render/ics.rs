@@ -222,6 +222,11 @@ fn change_point(tz: Tz, mut before: DateTime<Utc>, mut after: DateTime<Utc>) -> 
 
 /// The last transition at or before `t`, if any since the horizon.
 fn onset_before(tz: Tz, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if t <= limit() {
+        let known = known_transitions(tz);
+        let i = known.partition_point(|x| *x <= t);
+        return i.checked_sub(1).map(|i| known[i]);
+    }
     let current = offset_at(tz, t);
     let mut hi = t;
     while hi > horizon() {
@@ -236,6 +241,57 @@ fn onset_before(tz: Tz, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
 
 /// Every transition in `(from, to]`.
 fn transitions_between(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    if from >= horizon() && to <= limit() {
+        return known_transitions(tz)
+            .iter()
+            .copied()
+            .filter(|x| *x > from && *x <= to)
+            .collect();
+    }
+    scan_transitions(tz, from, to)
+}
+
+/// The end of the span whose transitions are found once per zone.
+fn limit() -> DateTime<Utc> {
+    DateTime::from_timestamp(4_102_444_800, 0).unwrap_or(DateTime::<Utc>::MAX_UTC) // 2100-01-01
+}
+
+/// Every transition of `tz` from the horizon to 2100, found once per zone
+/// and process: walking the zone a day at a time costs thousands of
+/// lookups, and a site has one zone but many calendar files.
+fn known_transitions(tz: Tz) -> std::sync::Arc<Vec<DateTime<Utc>>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Known = HashMap<String, Arc<Vec<DateTime<Utc>>>>;
+    static KNOWN: OnceLock<Mutex<Known>> = OnceLock::new();
+    let cache = KNOWN.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(tz.name()).cloned()) {
+        return found;
+    }
+    // Zones change offset on whole seconds; the day-by-day bisection can
+    // land a fraction after one, so each instant is snapped to its second.
+    let snap = |at: DateTime<Utc>| {
+        let floor = DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at);
+        if offset_at(tz, floor) != offset_at(tz, floor - TimeDelta::seconds(1)) {
+            floor
+        } else {
+            floor + TimeDelta::seconds(1)
+        }
+    };
+    let found: Arc<Vec<DateTime<Utc>>> = Arc::new(
+        scan_transitions(tz, horizon(), limit())
+            .into_iter()
+            .map(snap)
+            .collect(),
+    );
+    if let Ok(mut c) = cache.lock() {
+        c.insert(tz.name().to_string(), found.clone());
+    }
+    found
+}
+
+/// Walk `(from, to]` a day at a time for offset changes.
+fn scan_transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     let mut found = Vec::new();
     let mut lo = from;
     while lo < to {
