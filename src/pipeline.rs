@@ -774,6 +774,17 @@ impl Session {
                 .labs
                 .iter()
                 .position(|l| l.record.id == id)?;
+            // A lab folder that went away (or lost its lab.yaml) changes
+            // the listings: a full build.
+            if !self
+                .root
+                .join("content/labs")
+                .join(id)
+                .join("lab.yaml")
+                .is_file()
+            {
+                return None;
+            }
             if !labs.contains(&i) {
                 labs.push(i);
             }

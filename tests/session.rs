@@ -132,3 +132,26 @@ fn removing_a_report_updates_the_listings_too() {
         snapshot(&Session::build(tmp.path(), &opts()).unwrap())
     );
 }
+
+#[test]
+fn a_removed_lab_folder_is_a_full_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &tmp.path().join("content"));
+    let mut session = Session::build(tmp.path(), &opts()).unwrap();
+    std::fs::remove_dir_all(tmp.path().join("content/labs/2027-01-21")).unwrap();
+    // A watcher may report only a file inside the folder.
+    let rebuilt = session
+        .rebuild(&["content/labs/2027-01-21/zoom.svg".into()], &opts())
+        .unwrap();
+    assert!(rebuilt.full);
+    assert!(
+        rebuilt
+            .removed
+            .iter()
+            .any(|p| p == "labs/2027-01-21/recruit/index.html")
+    );
+    assert_eq!(
+        snapshot(&session),
+        snapshot(&Session::build(tmp.path(), &opts()).unwrap())
+    );
+}
