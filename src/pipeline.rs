@@ -369,6 +369,23 @@ pub fn build_site_into(
     sink: &dyn Sink,
 ) -> Result<Built, BuildError> {
     let started = Instant::now();
+    let (prepared, Rendered { pages, stats, .. }) = full_build(root, opts, sink)?;
+    Ok(Built {
+        files: Vec::new(),
+        pages,
+        stats,
+        warnings: prepared.site.warnings.clone(),
+        elapsed_ms: started.elapsed().as_millis(),
+    })
+}
+
+/// Every page of the site, rendered and gated into `sink`: the one
+/// sequence behind `build`, `check` and `serve`'s first build.
+fn full_build(
+    root: &Path,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<(Prepared, Rendered), BuildError> {
     let mut phases = Phases::new();
     let prepared = Prepared::new(root, opts, &mut phases)?;
     let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
@@ -377,16 +394,13 @@ pub fn build_site_into(
     let paths = out.paths.lock().map(|p| p.clone()).unwrap_or_default();
     prepared.emit_sitemap(&paths, &out);
     phases.mark("render+gate");
-    let Rendered { pages, stats, .. } = rendered?;
-    phases.report(out.scan_ns.load(Ordering::Relaxed), stats.redact_ns);
+    let rendered = rendered?;
+    phases.report(
+        out.scan_ns.load(Ordering::Relaxed),
+        rendered.stats.redact_ns,
+    );
     prepared.finish(out, opts)?;
-    Ok(Built {
-        files: Vec::new(),
-        pages,
-        stats,
-        warnings: prepared.site.warnings.clone(),
-        elapsed_ms: started.elapsed().as_millis(),
-    })
+    Ok((prepared, rendered))
 }
 
 /// A loaded and checked site with its theme and privacy automata: what a
@@ -504,21 +518,11 @@ impl Prepared {
         };
         // Each lab: its pages, calendar and assets, rendered, gated and
         // emitted in parallel.
-        let per_lab: Vec<(usize, PrivacyStats, Vec<Diagnostic>)> = labs
+        let per_lab: Vec<(usize, PrivacyStats)> = labs
             .par_iter()
             .map(|&i| {
                 let lab = &site.labs[i];
                 let lab_out = public.lab_output(i, &self.redactor);
-                let mut diags = Vec::new();
-                if let Some(doc) = &lab.report {
-                    // The report page is at labs/<id>/: two folders below the root.
-                    for link in lab_out.dotted_links.iter().filter(|l| crate::render::markdown::climbs_out(l, 2)) {
-                        diags.push(
-                            Diagnostic::error(format!("the link `{link}` points outside the site"), Some(Loc::file(&doc.file)))
-                                .with_help("link to files beside report.md, or to a page of the site with a path starting with `/`"),
-                        );
-                    }
-                }
                 for page in &lab_out.pages {
                     render(page);
                 }
@@ -539,16 +543,14 @@ impl Prepared {
                         }
                     }
                 }
-                (lab_out.pages.len(), lab_out.stats, diags)
+                (lab_out.pages.len(), lab_out.stats)
             })
             .collect();
         let mut stats = PrivacyStats::default();
         let mut pages = 0;
-        let mut diags = Vec::new();
-        for (n, s, d) in per_lab {
+        for (n, s) in per_lab {
             pages += n;
             stats.add(&s);
-            diags.extend(d);
         }
         // A partial rebuild whose labs' public records did not change (a
         // write-up edited, a file added) leaves every listing as it was;
@@ -563,9 +565,6 @@ impl Prepared {
             site_pages.par_iter().for_each(render);
         }
         if !feed {
-            if !diags.is_empty() {
-                return Err(BuildError::Content(diags));
-            }
             return Ok(Rendered {
                 pages,
                 stats,
@@ -612,9 +611,6 @@ impl Prepared {
                     origins: site_origin.clone(),
                 });
             }
-        }
-        if !diags.is_empty() {
-            return Err(BuildError::Content(diags));
         }
         Ok(Rendered {
             pages,
@@ -720,21 +716,16 @@ pub struct Rebuilt {
 
 impl Session {
     pub fn build(root: &Path, opts: &BuildOptions) -> Result<Session, BuildError> {
-        let mut phases = Phases::new();
-        let prepared = Prepared::new(root, opts, &mut phases)?;
         let sink = MemorySink::default();
-        let out = prepared.gated(&sink);
-        let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
-        let rendered = prepared.render(&all, &out, opts, None);
-        let paths = out.paths.lock().map(|p| p.clone()).unwrap_or_default();
-        prepared.emit_sitemap(&paths, &out);
-        let Rendered {
-            pages,
-            stats,
-            cards,
-            ..
-        } = rendered?;
-        prepared.finish(out, opts)?;
+        let (
+            prepared,
+            Rendered {
+                pages,
+                stats,
+                cards,
+                ..
+            },
+        ) = full_build(root, opts, &sink)?;
         let files = sink
             .into_files()
             .into_iter()

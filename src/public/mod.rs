@@ -400,8 +400,6 @@ pub const HIGHLIGHT_LABS: usize = 12;
 pub struct LabOutput {
     pub pages: Vec<PageSpec>,
     pub stats: PrivacyStats,
-    /// Relative links in the report that use `..` (checked by the caller).
-    pub dotted_links: Vec<String>,
 }
 
 /// The public view of a site. Site-wide facts are computed once; each lab's
@@ -587,7 +585,6 @@ impl<'a> PublicSite<'a> {
                 public_survey(&lab.record, k, redactor, &survey_words, &self.joiner);
             out.stats = stats;
             let rendered = markdown::render(&doc.body, Trust::Author, urls);
-            out.dotted_links = rendered.dotted_links;
             let title = doc.front.title.clone().unwrap_or_else(|| pl.title.clone());
             let description = doc
                 .front

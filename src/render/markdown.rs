@@ -31,9 +31,6 @@ pub struct TocEntry {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// Relative link and image targets that use `..` (the caller knows
-    /// where the page is, and checks them with [`climbs_out`]).
-    pub dotted_links: Vec<String>,
 }
 
 fn options() -> Options {
@@ -233,7 +230,6 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
     let mut toc = Vec::new();
     let mut used = HashSet::new();
     let mut next_suffix: HashMap<String, usize> = HashMap::new();
-    let mut escaping = Vec::new();
     // For each open link or image: was it dropped?
     let mut links_dropped: Vec<bool> = Vec::new();
     let mut i = 0;
@@ -309,16 +305,9 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
                 id,
             }) => {
                 links_dropped.push(false);
-                if has_dot_dot(&dest_url) {
-                    escaping.push(dest_url.to_string());
-                }
-                let dest_url = urls
-                    .rewrite_link(&dest_url)
-                    .map(CowStr::from)
-                    .unwrap_or(dest_url);
                 out_events.push(Event::Start(Tag::Link {
                     link_type,
-                    dest_url,
+                    dest_url: under_base(urls, dest_url),
                     title,
                     id,
                 }));
@@ -330,16 +319,9 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
                 id,
             }) => {
                 links_dropped.push(false);
-                if has_dot_dot(&dest_url) {
-                    escaping.push(dest_url.to_string());
-                }
-                let dest_url = urls
-                    .rewrite_link(&dest_url)
-                    .map(CowStr::from)
-                    .unwrap_or(dest_url);
                 out_events.push(Event::Start(Tag::Image {
                     link_type,
-                    dest_url,
+                    dest_url: under_base(urls, dest_url),
                     title,
                     id,
                 }));
@@ -356,8 +338,14 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
     Rendered {
         html: html_out,
         toc,
-        dotted_links: escaping,
     }
+}
+
+/// A site-absolute link target (`/about/`) under the base path; others as
+/// they are. (Targets that climb out of the site are refused when the
+/// Markdown is loaded, with their location: `link_targets`.)
+fn under_base<'a>(urls: &Urls, dest: CowStr<'a>) -> CowStr<'a> {
+    urls.rewrite_link(&dest).map(CowStr::from).unwrap_or(dest)
 }
 
 /// Markdown from a YAML field: raw HTML escaped.
@@ -488,12 +476,12 @@ mod tests {
 
     #[test]
     fn links_that_climb_out_are_reported() {
-        let r = render(
-            "[x](../../../etc/passwd) [y](img/a.png) [z](../other/)",
-            Trust::Author,
-            &urls(),
-        );
-        let out: Vec<_> = r.dotted_links.iter().filter(|l| climbs_out(l, 2)).collect();
+        let targets = link_targets("[x](../../../etc/passwd) [y](img/a.png) [z](../other/)");
+        let out: Vec<_> = targets
+            .iter()
+            .map(|(d, _)| d)
+            .filter(|l| climbs_out(l, 2))
+            .collect();
         assert_eq!(out, vec!["../../../etc/passwd"]);
     }
 }
