@@ -504,15 +504,22 @@ impl Prepared {
             !highlights.is_empty(),
             &opts.live_reload_html,
         );
-        let render = |page: &PageSpec| match self.theme.render_page(page, &common) {
-            Ok(html) => out.emit(OutputFile {
-                path: page.path.clone(),
-                bytes: html.into_bytes(),
-                origins: page.origins.clone(),
-            }),
-            Err(d) => {
-                if let Ok(mut e) = out.render_errors.lock() {
-                    e.push(d);
+        // Each thread renders in a context of its own holding the common
+        // variables; a page's own variables are moved in and out of it.
+        let page_context = || self.theme.page_context(&common);
+        let render = |page: &PageSpec,
+                      context: serde_json::Value,
+                      ctx: &mut crate::render::templates::PageContext| {
+            match self.theme.render_page_in(page, context, &common, ctx) {
+                Ok(html) => out.emit(OutputFile {
+                    path: page.path.clone(),
+                    bytes: html.into_bytes(),
+                    origins: page.origins.clone(),
+                }),
+                Err(d) => {
+                    if let Ok(mut e) = out.render_errors.lock() {
+                        e.push(d);
+                    }
                 }
             }
         };
@@ -520,11 +527,12 @@ impl Prepared {
         // emitted in parallel.
         let per_lab: Vec<(usize, PrivacyStats)> = labs
             .par_iter()
-            .map(|&i| {
+            .map_init(page_context, |ctx, &i| {
                 let lab = &site.labs[i];
-                let lab_out = public.lab_output(i, &self.redactor);
-                for page in &lab_out.pages {
-                    render(page);
+                let mut lab_out = public.lab_output(i, &self.redactor);
+                for page in &mut lab_out.pages {
+                    let context = std::mem::take(&mut page.context);
+                    render(page, context, ctx);
                 }
                 if let Some(ics) = calendar_file(&public.labs[i], cfg, urls, now) {
                     out.emit(ics);
@@ -562,7 +570,12 @@ impl Prepared {
         if site_wide {
             let site_pages = public.site_pages(highlights);
             pages += site_pages.len();
-            site_pages.par_iter().for_each(render);
+            site_pages
+                .into_par_iter()
+                .for_each_init(page_context, |ctx, mut page| {
+                    let context = std::mem::take(&mut page.context);
+                    render(&page, context, ctx);
+                });
         }
         if !feed {
             return Ok(Rendered {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile};
@@ -261,6 +261,14 @@ impl Theme {
         page: &PageSpec,
         common: &CommonContext,
     ) -> Result<String, Diagnostic> {
+        let mut ctx = self.page_context(common);
+        self.render_page_in(page, page.context.clone(), common, &mut ctx)
+    }
+
+    /// A Tera context holding the common variables, to render many pages
+    /// with [`Theme::render_page_in`] (one per thread): the common values
+    /// are converted once, not once per page.
+    pub fn page_context(&self, common: &CommonContext) -> PageContext {
         let mut ctx = Context::new();
         ctx.insert("site", &common.site);
         ctx.insert("t", &common.words);
@@ -268,31 +276,76 @@ impl Theme {
         ctx.insert("links", &common.links);
         ctx.insert("generator", &common.generator);
         ctx.insert("live_reload_html", &common.live_reload_html);
+        let nav_current = vec![false; common.nav.len()];
+        ctx.insert("nav", &nav_value(common, &nav_current));
+        PageContext {
+            ctx,
+            nav_current,
+            keys: Vec::new(),
+            shadowed: Vec::new(),
+        }
+    }
+
+    /// Render one page in `ctx` (made by [`Theme::page_context`] from the
+    /// same `common`), with `context` as the page's own variables (moved
+    /// in, not copied). The page's variables are taken out again after the
+    /// render, so the next page sees exactly the variables a fresh context
+    /// would give it.
+    pub fn render_page_in(
+        &self,
+        page: &PageSpec,
+        context: Value,
+        common: &CommonContext,
+        ctx: &mut PageContext,
+    ) -> Result<String, Diagnostic> {
         let page_path = common.urls.path(&page.path);
-        ctx.insert(
-            "page",
-            &json!({
-                "title": page.title,
-                "description": page.description,
-                "url": common.urls.absolute(&page.path),
-                "path": page_path,
-                "og_type": page.og_type,
-                "image": page.image,
-                "kind": page.kind,
-            }),
-        );
-        let nav: Vec<Value> = common
+        if common
             .nav
             .iter()
-            .map(|(title, path)| json!({"title": title, "path": path, "current": *path == page_path}))
-            .collect();
-        ctx.insert("nav", &nav);
-        if let Value::Object(map) = &page.context {
-            for (k, v) in map {
-                ctx.insert(k.as_str(), v);
+            .zip(&ctx.nav_current)
+            .any(|((_, path), &current)| (*path == page_path) != current)
+        {
+            ctx.nav_current = common.nav.iter().map(|(_, p)| *p == page_path).collect();
+            let nav = nav_value(common, &ctx.nav_current);
+            ctx.ctx.insert("nav", &nav);
+        }
+        let mut page_map = Map::new();
+        let s = |v: &str| Value::String(v.to_string());
+        page_map.insert("title".into(), s(&page.title));
+        page_map.insert("description".into(), s(&page.description));
+        page_map.insert(
+            "url".into(),
+            Value::String(common.urls.absolute(&page.path)),
+        );
+        page_map.insert("path".into(), Value::String(page_path));
+        page_map.insert("og_type".into(), s(page.og_type));
+        page_map.insert("image".into(), s(&page.image));
+        page_map.insert("kind".into(), s(page.kind));
+        ctx.ctx
+            .extend(owned_context("page", Value::Object(page_map)));
+        // The page's own variables override the common ones of the same
+        // name; those come back after the render.
+        ctx.keys.clear();
+        ctx.shadowed.clear();
+        if let Value::Object(map) = context {
+            for k in map.keys() {
+                if let Some(old) = ctx.ctx.remove(k) {
+                    ctx.shadowed.push((k.clone(), old));
+                }
+                ctx.keys.push(k.clone());
+            }
+            if let Ok(own) = Context::from_value(Value::Object(map)) {
+                ctx.ctx.extend(own);
             }
         }
-        self.tera.render(page.template, &ctx).map_err(|e| {
+        let result = self.tera.render(page.template, &ctx.ctx);
+        for k in &ctx.keys {
+            ctx.ctx.remove(k);
+        }
+        for (k, v) in ctx.shadowed.drain(..) {
+            ctx.ctx.extend(owned_context(&k, v));
+        }
+        result.map_err(|e| {
             let loc = self.sources.get(page.template).map(Loc::file);
             Diagnostic::error(
                 format!(
@@ -306,6 +359,36 @@ impl Theme {
             .with_help("a template may only use the variables listed in docs/theme.md")
         })
     }
+}
+
+/// The common variables of every page, in a context reused from page to
+/// page (see [`Theme::page_context`]).
+pub struct PageContext {
+    ctx: Context,
+    /// `current` of each navigation entry as `nav` holds it now.
+    nav_current: Vec<bool>,
+    /// The variables of the page being rendered.
+    keys: Vec<String>,
+    /// Common variables a page's own variable of the same name hides.
+    shadowed: Vec<(String, Value)>,
+}
+
+/// A context of one variable, moved in (`Context::insert` copies).
+fn owned_context(key: &str, value: Value) -> Context {
+    let mut map = Map::new();
+    map.insert(key.to_string(), value);
+    Context::from_value(Value::Object(map)).unwrap_or_default()
+}
+
+fn nav_value(common: &CommonContext, current: &[bool]) -> Value {
+    Value::Array(
+        common
+            .nav
+            .iter()
+            .zip(current)
+            .map(|((title, path), &current)| json!({"title": title, "path": path, "current": current}))
+            .collect(),
+    )
 }
 
 fn escape_for_tera(s: &str) -> String {
@@ -322,4 +405,122 @@ pub struct CommonContext {
     pub nav: Vec<(String, String)>,
     pub generator: String,
     pub live_reload_html: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::public::Origin;
+
+    fn theme() -> Theme {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_for_tera);
+        tera.add_raw_template(
+            "p.html",
+            "{{ page.kind }}|{{ page.path }}|{{ site.title }}|{{ t.hello }}|{{ lang }}|\
+             {% for n in nav %}{{ n.title }}={{ n.current }};{% endfor %}|\
+             {% if survey is defined %}survey={{ survey }}{% endif %}|\
+             {% if lab %}{{ lab.title }}{% endif %}|{{ links.home }}|{{ generator }}|\
+             {{ live_reload_html | safe }}",
+        )
+        .unwrap();
+        Theme {
+            tera,
+            sources: HashMap::new(),
+            static_files: Vec::new(),
+            words: HashMap::new(),
+        }
+    }
+
+    fn common() -> CommonContext {
+        let urls = Urls::new("https://example.org/lab/");
+        CommonContext {
+            site: json!({"title": "T<&>"}),
+            words: [("hello".to_string(), "やあ".to_string())].into(),
+            lang: "ja".into(),
+            links: json!({"home": urls.path("index.html")}),
+            nav: vec![
+                ("Home".into(), urls.path("index.html")),
+                ("Labs".into(), urls.path("labs/index.html")),
+            ],
+            generator: "labsite x".into(),
+            live_reload_html: "<script></script>".into(),
+            urls,
+        }
+    }
+
+    fn page(path: &str, kind: &'static str, context: Value) -> PageSpec {
+        PageSpec {
+            path: path.into(),
+            template: "p.html",
+            kind,
+            title: "t".into(),
+            description: String::new(),
+            og_type: "website",
+            image: String::new(),
+            origins: vec![Origin::Site],
+            context,
+        }
+    }
+
+    /// A reused context gives each page what a fresh one gives it: no
+    /// variable of the page before, the right `nav.current`, the common
+    /// variables back when a page hid one.
+    #[test]
+    fn reused_context_renders_like_a_fresh_one() {
+        let theme = theme();
+        let common = common();
+        let pages = [
+            page(
+                "labs/a/index.html",
+                "report",
+                json!({"lab": {"title": "A"}, "survey": 1}),
+            ),
+            page("index.html", "home", json!({})),
+            page(
+                "labs/b/program/index.html",
+                "program",
+                json!({"lab": {"title": "B"}}),
+            ),
+            page(
+                "labs/index.html",
+                "labs",
+                json!({"lang": "hidden", "survey": null}),
+            ),
+            page("404.html", "404", Value::Null),
+            page(
+                "labs/c/index.html",
+                "report",
+                json!({"lab": {"title": "C"}}),
+            ),
+        ];
+        let mut ctx = theme.page_context(&common);
+        let mut seen = Vec::new();
+        for p in &pages {
+            let fresh = theme.render_page(p, &common).unwrap();
+            let reused = theme
+                .render_page_in(p, p.context.clone(), &common, &mut ctx)
+                .unwrap();
+            assert_eq!(reused, fresh);
+            seen.push(fresh);
+        }
+        assert!(
+            seen[0].contains("Home=false;Labs=false;|survey=1|A|"),
+            "{}",
+            seen[0]
+        );
+        assert!(seen[1].starts_with("home|/lab/|T&lt;&amp;&gt;|やあ|ja|Home=true;Labs=false;||"));
+        assert!(seen[2].contains("||B|"), "{}", seen[2]);
+        assert!(
+            seen[3].contains("|hidden|Home=false;Labs=true;|survey=|"),
+            "{}",
+            seen[3]
+        );
+        assert!(
+            seen[5].contains("|ja|Home=false;Labs=false;||C|"),
+            "{}",
+            seen[5]
+        );
+    }
 }
