@@ -177,6 +177,16 @@ pub struct PageSpec {
 }
 
 pub fn program_view(spec: &ProgramSpec, start: Option<NaiveTime>, urls: &Urls) -> ProgramView {
+    program_view_with(spec, start, &|d| markdown::render_data(d, urls))
+}
+
+/// [`program_view`] with `markdown` rendering the descriptions (a cache of
+/// [`markdown::render_data`]).
+fn program_view_with(
+    spec: &ProgramSpec,
+    start: Option<NaiveTime>,
+    markdown: &dyn Fn(&str) -> String,
+) -> ProgramView {
     let mut t = start;
     let mut parts = Vec::new();
     for p in spec.program.iter().flatten() {
@@ -214,11 +224,7 @@ pub fn program_view(spec: &ProgramSpec, start: Option<NaiveTime>, urls: &Urls) -
             minutes: p.minutes,
             start: part_start.map(timefmt::time).unwrap_or_default(),
             end: part_end.map(timefmt::time).unwrap_or_default(),
-            description_html: p
-                .description
-                .as_deref()
-                .map(|d| markdown::render_data(d, urls))
-                .unwrap_or_default(),
+            description_html: p.description.as_deref().map(markdown).unwrap_or_default(),
             rounds: p.rounds,
             round_minutes: p.round_minutes,
             round_list,
@@ -236,11 +242,7 @@ pub fn program_view(spec: &ProgramSpec, start: Option<NaiveTime>, urls: &Urls) -
                 .iter()
                 .map(|a| AxisView {
                     name: a.name.clone(),
-                    description_html: a
-                        .description
-                        .as_deref()
-                        .map(|d| markdown::render_data(d, urls))
-                        .unwrap_or_default(),
+                    description_html: a.description.as_deref().map(markdown).unwrap_or_default(),
                     prompts: a.prompts.clone(),
                 })
                 .collect(),
@@ -418,6 +420,9 @@ pub struct PublicSite<'a> {
     /// Indices of the labs with a published report, newest first.
     reports: Vec<usize>,
     changed_cards: bool,
+    /// The series program's Markdown descriptions, rendered once: most labs
+    /// inherit them, and rendering depends on nothing but the text.
+    program_markdown: HashMap<&'a str, String>,
 }
 
 impl<'a> PublicSite<'a> {
@@ -507,6 +512,7 @@ impl<'a> PublicSite<'a> {
             upcoming,
             reports,
             changed_cards: changed,
+            program_markdown: series_markdown(site, urls),
         })
     }
 
@@ -575,11 +581,23 @@ impl<'a> PublicSite<'a> {
         let mut out = LabOutput::default();
         let origin = vec![Origin::Lab(pl.id.clone())];
         let (report_p, program_p, recruit_p, _) = lab_paths(&pl.id);
-        let program = program_view(&lab.program, Some(lab.record.start), urls);
-        let program_json = serde_json::to_value(&program).unwrap_or(Value::Null);
-        if !pl.report_path.is_empty()
-            && let Some(doc) = &lab.report
-        {
+        let markdown = |d: &str| match self.program_markdown.get(d) {
+            Some(html) => html.clone(),
+            None => markdown::render_data(d, urls),
+        };
+        let program = program_view_with(&lab.program, Some(lab.record.start), &markdown);
+        let report = lab.report.as_ref().filter(|_| !pl.report_path.is_empty());
+        let has_program_page = !pl.program_path.is_empty();
+        // Every page of the lab shows its card and its program: each is
+        // converted once, copied for all pages but the last.
+        let uses = usize::from(report.is_some())
+            + usize::from(has_program_page)
+            + usize::from(pl.recruitment.is_some());
+        let mut lab_value = Shared::new(uses, || lab_json(pl));
+        let mut program_value = Shared::new(uses, || {
+            serde_json::to_value(&program).unwrap_or(Value::Null)
+        });
+        if let Some(doc) = report {
             let survey_words = SurveyWords { other: &self.other };
             let (survey, stats) =
                 public_survey(&lab.record, k, redactor, &survey_words, &self.joiner);
@@ -604,17 +622,20 @@ impl<'a> PublicSite<'a> {
                 og_type: "article",
                 image: pl.cover_url.clone(),
                 origins: origin.clone(),
-                context: json!({
-                    "lab": lab_json(pl),
-                    "report_html": rendered.html,
-                    "toc": rendered.toc,
-                    "program": program_json,
-                    "survey": survey_json,
-                    "next_lab": self.next_json,
-                }),
+                context: object([
+                    ("lab", lab_value.take()),
+                    ("report_html", Value::String(rendered.html)),
+                    (
+                        "toc",
+                        serde_json::to_value(&rendered.toc).unwrap_or(Value::Null),
+                    ),
+                    ("program", program_value.take()),
+                    ("survey", survey_json),
+                    ("next_lab", self.next_json.clone()),
+                ]),
             });
         }
-        if !pl.program_path.is_empty() {
+        if has_program_page {
             out.pages.push(PageSpec {
                 path: program_p,
                 template: "program.html",
@@ -624,7 +645,7 @@ impl<'a> PublicSite<'a> {
                 og_type: "website",
                 image: pl.cover_url.clone(),
                 origins: origin.clone(),
-                context: json!({"lab": lab_json(pl), "program": program_json}),
+                context: object([("lab", lab_value.take()), ("program", program_value.take())]),
             });
         }
         if let Some(rec) = &pl.recruitment {
@@ -667,12 +688,28 @@ impl<'a> PublicSite<'a> {
                 path: recruit_p,
                 template: "recruitment.html",
                 kind: "recruitment",
-                title: format!("{} {}", pl.title, w.get("recruitment", "参加者募集", "Call for participants")),
-                description: if pl.summary.is_empty() { program.concept.clone() } else { pl.summary.clone() },
+                title: format!(
+                    "{} {}",
+                    pl.title,
+                    w.get("recruitment", "参加者募集", "Call for participants")
+                ),
+                description: if pl.summary.is_empty() {
+                    program.concept.clone()
+                } else {
+                    pl.summary.clone()
+                },
                 og_type: "website",
                 image: pl.cover_url.clone(),
                 origins: origin,
-                context: json!({"lab": lab_json(pl), "recruitment": rec, "program": program_json, "jsonld": jsonld}),
+                context: object([
+                    ("lab", lab_value.take()),
+                    (
+                        "recruitment",
+                        serde_json::to_value(rec).unwrap_or(Value::Null),
+                    ),
+                    ("program", program_value.take()),
+                    ("jsonld", Value::String(jsonld)),
+                ]),
             });
         }
         out
@@ -780,4 +817,59 @@ impl<'a> PublicSite<'a> {
 
 fn lab_json(l: &PublicLab) -> Value {
     serde_json::to_value(l).unwrap_or(Value::Null)
+}
+
+/// A JSON object of the given entries.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+/// A value several pages of a lab show: made once, copied for every page
+/// but the last, which takes it.
+struct Shared {
+    value: Value,
+    uses: usize,
+}
+
+impl Shared {
+    /// `make` runs only when some page uses the value.
+    fn new(uses: usize, make: impl FnOnce() -> Value) -> Shared {
+        Shared {
+            value: if uses > 0 { make() } else { Value::Null },
+            uses,
+        }
+    }
+
+    fn take(&mut self) -> Value {
+        self.uses = self.uses.saturating_sub(1);
+        if self.uses == 0 {
+            std::mem::take(&mut self.value)
+        } else {
+            self.value.clone()
+        }
+    }
+}
+
+/// The Markdown descriptions of the series program (parts and framework
+/// axes), rendered.
+fn series_markdown<'a>(site: &'a Site, urls: &Urls) -> HashMap<&'a str, String> {
+    let Some(series) = &site.series else {
+        return HashMap::new();
+    };
+    let parts = series.program.iter().flatten().map(|p| &p.description);
+    let axes = series
+        .framework
+        .iter()
+        .flat_map(|f| &f.axes)
+        .map(|a| &a.description);
+    parts
+        .chain(axes)
+        .flatten()
+        .map(|d| (d.as_str(), markdown::render_data(d, urls)))
+        .collect()
 }
