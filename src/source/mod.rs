@@ -97,15 +97,41 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Does `path` lead, through a symbolic link, out of the site? Inside
-/// means inside the root, or inside `content/` where it resolves (a site
-/// may keep its content/ elsewhere and link it in).
-fn leaves_root(root: &Path, path: &Path) -> bool {
-    let Ok(p) = path.canonicalize() else {
-        return false;
-    };
-    let inside = |dir: &Path| dir.canonicalize().is_ok_and(|d| p.starts_with(d));
-    !(inside(root) || inside(&root.join("content")))
+/// The places a source file may resolve to: the site's root, and its
+/// `content/` folder where that resolves (a site may keep its content/
+/// elsewhere and link it in). Made once per load: each `canonicalize` is
+/// a `realpath`, a `readlink` for every component of the path.
+pub(crate) struct Roots {
+    root: Option<PathBuf>,
+    content: Option<PathBuf>,
+}
+
+impl Roots {
+    pub(crate) fn new(root: &Path) -> Roots {
+        Roots {
+            root: root.canonicalize().ok(),
+            content: root.join("content").canonicalize().ok(),
+        }
+    }
+
+    fn inside(&self, p: &Path) -> bool {
+        [&self.root, &self.content]
+            .into_iter()
+            .flatten()
+            .any(|d| p.starts_with(d))
+    }
+
+    /// Does `path` lead, through a symbolic link, out of the site?
+    /// `parent`, when given, is the canonical form of `path`'s folder: a
+    /// file that is not a link then resolves to `parent/<name>` without a
+    /// `realpath`. `meta` is `path`'s own (not followed) metadata.
+    fn leaves(&self, path: &Path, parent: Option<&Path>, meta: Option<&std::fs::Metadata>) -> bool {
+        let resolved = match (parent, meta, path.file_name()) {
+            (Some(dir), Some(m), Some(name)) if !m.file_type().is_symlink() => Some(dir.join(name)),
+            _ => path.canonicalize().ok(),
+        };
+        resolved.is_some_and(|p| !self.inside(&p))
+    }
 }
 
 /// Read a text file: UTF-8 (a BOM is dropped), line breaks as `\n` or
@@ -113,15 +139,32 @@ fn leaves_root(root: &Path, path: &Path) -> bool {
 /// every line number agrees); anything else is a diagnostic naming the
 /// file and, where there is one, the line and column.
 pub fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    read_source_in(&Roots::new(root), root, path, None)
+}
+
+/// [`read_source`] with the site's [`Roots`] made once, and the canonical
+/// form of the file's folder when the caller knows it.
+pub(crate) fn read_source_in(
+    roots: &Roots,
+    root: &Path,
+    path: &Path,
+    parent: Option<&Path>,
+) -> Result<Arc<SourceFile>, Diagnostic> {
     let no_text = || SourceFile::new(root, path, "");
-    if leaves_root(root, path) {
+    let lmeta = std::fs::symlink_metadata(path).ok();
+    if roots.leaves(path, parent, lmeta.as_ref()) {
         return Err(Diagnostic::error(
             "the file is a symbolic link to a place outside the site",
             Some(Loc::file(&no_text())),
         )
         .with_help("labsite reads nothing from outside the site's folder: copy the file in instead of linking it"));
     }
-    let meta = std::fs::metadata(path);
+    // The file's metadata, the link followed (a link inside the site is
+    // read as the file it names).
+    let meta = match lmeta {
+        Some(m) if !m.file_type().is_symlink() => Ok(m),
+        _ => std::fs::metadata(path),
+    };
     // A FIFO would block the read forever (and a device could be endless):
     // only regular files are read.
     if meta.as_ref().is_ok_and(|m| !m.is_file()) {
@@ -234,7 +277,9 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
         )));
     }
     let mut diags = Vec::new();
-    let site_file = read_source(root, &site_path).map_err(|d| LoadError::Content(vec![d]))?;
+    let roots = Roots::new(root);
+    let site_file =
+        read_source_in(&roots, root, &site_path, None).map_err(|d| LoadError::Content(vec![d]))?;
     let (config, site_diags) = site::read_site(&site_file, opts.base_url.as_deref());
     diags.extend(site_diags);
     let Some(config) = config else {
@@ -244,7 +289,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     let series = {
         let path = content.join("program.yaml");
         if path.is_file() {
-            match read_source(root, &path) {
+            match read_source_in(&roots, root, &path, None) {
                 Ok(file) => match yaml::parse(&file) {
                     Ok(v) => {
                         let ctx = yaml::Ctx::new(file.clone());
@@ -272,7 +317,10 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
 
     // Labs load in parallel; each reports its own problems. Whatever else
     // stands in labs/ is named, so nothing is left out unnoticed.
-    let mut lab_dirs: Vec<PathBuf> = Vec::new();
+    // A lab folder is no link (links are refused below), so it resolves
+    // to the place content/labs/ resolves to, and its name.
+    let mut lab_dirs: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let labs_canon = content.join("labs").canonicalize().ok();
     for e in sorted_entries(&content.join("labs")) {
         if is_ignored_name(&e.file_name().to_string_lossy()) {
             continue;
@@ -288,7 +336,8 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
                 .with_help("move the lab's folder itself into content/labs/"),
             );
         } else if path.is_dir() {
-            lab_dirs.push(path);
+            let canon = labs_canon.as_ref().map(|c| c.join(e.file_name()));
+            lab_dirs.push((path, canon));
         } else {
             diags.push(
                 Diagnostic::warning(
@@ -301,7 +350,17 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     }
     let loaded: Vec<(Option<Lab>, Vec<Diagnostic>)> = lab_dirs
         .par_iter()
-        .map(|dir| load_lab(root, dir, &defaults, &config, opts))
+        .map(|(dir, canon)| {
+            load_lab_in(
+                &roots,
+                root,
+                dir,
+                canon.as_deref(),
+                &defaults,
+                &config,
+                opts,
+            )
+        })
         .collect();
     let mut labs = Vec::new();
     for (lab, d) in loaded {
@@ -311,6 +370,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     labs.sort_by(|a, b| (b.record.date, &b.record.id).cmp(&(a.record.date, &a.record.id)));
 
     let mut pages = Vec::new();
+    let pages_canon = content.join("pages").canonicalize().ok();
     for entry in sorted_entries(&content.join("pages")) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -328,7 +388,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
             continue;
         }
         let slug = name.trim_end_matches(".md").to_string();
-        let file = match read_source(root, &path) {
+        let file = match read_source_in(&roots, root, &path, pages_canon.as_deref()) {
             Ok(f) => f,
             Err(d) => {
                 diags.push(d);
@@ -393,6 +453,29 @@ pub fn load_lab(
     config: &SiteConfig,
     opts: &LoadOptions,
 ) -> (Option<Lab>, Vec<Diagnostic>) {
+    let canon = dir.canonicalize().ok();
+    load_lab_in(
+        &Roots::new(root),
+        root,
+        dir,
+        canon.as_deref(),
+        defaults,
+        config,
+        opts,
+    )
+}
+
+/// [`load_lab`] with the site's [`Roots`], and the canonical form of the
+/// lab's folder when known.
+fn load_lab_in(
+    roots: &Roots,
+    root: &Path,
+    dir: &Path,
+    canon: Option<&Path>,
+    defaults: &ProgramSpec,
+    config: &SiteConfig,
+    opts: &LoadOptions,
+) -> (Option<Lab>, Vec<Diagnostic>) {
     let id = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -417,7 +500,7 @@ pub fn load_lab(
             ],
         );
     }
-    let file = match read_source(root, &lab_yaml) {
+    let file = match read_source_in(roots, root, &lab_yaml, canon) {
         Ok(f) => f,
         Err(d) => return (None, vec![d]),
     };
@@ -434,7 +517,7 @@ pub fn load_lab(
     // A report.md that is there but is not a file (a folder, a named pipe)
     // is an error naming it, not a lab without a report.
     if report_path.exists() {
-        match read_source(root, &report_path) {
+        match read_source_in(roots, root, &report_path, canon) {
             Ok(f) => {
                 let (doc, d) = read_markdown(&f, "the report");
                 diags.extend(d);
@@ -646,6 +729,136 @@ mod tests {
         f.set_len(MAX_SOURCE_BYTES + 1).unwrap();
         let d = read_source(dir.path(), &path).unwrap_err();
         assert!(d.message.contains("MB"), "{}", d.message);
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let dest = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+    }
+
+    fn minimal_site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/minimal"),
+            dir.path(),
+        );
+        dir
+    }
+
+    fn load_errors(root: &Path) -> Vec<String> {
+        match load_site(root, &LoadOptions::default()) {
+            Ok(_) => Vec::new(),
+            Err(LoadError::Content(d)) => d
+                .iter()
+                .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+                .map(|d| format!("{}: {}", d.location_label().unwrap_or_default(), d.message))
+                .collect(),
+            Err(LoadError::Io(e)) => vec![e],
+        }
+    }
+
+    const LEAVES: &str = "the file is a symbolic link to a place outside the site";
+
+    /// The symlink check resolves a lab's folder once rather than every
+    /// file: links out of the site are still refused wherever they are.
+    #[test]
+    fn links_out_of_the_site_are_refused_at_any_level() {
+        use std::os::unix::fs::symlink;
+        let lab = "content/labs/2025-11-13";
+
+        // The file itself is a link out.
+        let site = minimal_site();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            site.path().join(lab).join("report.md"),
+            outside.path().join("report.md"),
+        )
+        .unwrap();
+        std::fs::remove_file(site.path().join(lab).join("report.md")).unwrap();
+        symlink(
+            outside.path().join("report.md"),
+            site.path().join(lab).join("report.md"),
+        )
+        .unwrap();
+        assert_eq!(
+            load_errors(site.path()),
+            vec![format!("{lab}/report.md: {LEAVES}")]
+        );
+
+        // content/labs/ is a link out: every lab's files are outside.
+        let site = minimal_site();
+        let outside = tempfile::tempdir().unwrap();
+        copy_tree(&site.path().join("content/labs"), outside.path());
+        std::fs::remove_dir_all(site.path().join("content/labs")).unwrap();
+        symlink(outside.path(), site.path().join("content/labs")).unwrap();
+        assert_eq!(
+            load_errors(site.path()),
+            vec![format!("{lab}/lab.yaml: {LEAVES}")]
+        );
+
+        // content/pages/ is a link out.
+        let site = minimal_site();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("about.md"), "# About\n").unwrap();
+        symlink(outside.path(), site.path().join("content/pages")).unwrap();
+        assert_eq!(
+            load_errors(site.path()),
+            vec![format!("content/pages/about.md: {LEAVES}")]
+        );
+
+        // The same through load_lab (a partial rebuild) of a lab folder
+        // that is a link out.
+        let site = minimal_site();
+        let outside = tempfile::tempdir().unwrap();
+        copy_tree(&site.path().join(lab), &outside.path().join("x"));
+        let (config, _) = site::read_site(
+            &read_source(site.path(), &site.path().join("content/site.yaml")).unwrap(),
+            None,
+        );
+        symlink(outside.path().join("x"), site.path().join("content/labs/x")).unwrap();
+        let (l, d) = load_lab(
+            site.path(),
+            &site.path().join("content/labs/x"),
+            &ProgramSpec::default(),
+            &config.unwrap(),
+            &LoadOptions::default(),
+        );
+        assert!(l.is_none());
+        assert_eq!(d[0].message, LEAVES);
+    }
+
+    /// Links that stay in the site are read: to another file of the site,
+    /// and a content/ folder kept elsewhere and linked in.
+    #[test]
+    fn links_inside_the_site_are_read() {
+        use std::os::unix::fs::symlink;
+        let site = minimal_site();
+        let lab = site.path().join("content/labs/2025-11-13");
+        std::fs::rename(lab.join("report.md"), site.path().join("report.md")).unwrap();
+        symlink(site.path().join("report.md"), lab.join("report.md")).unwrap();
+        let loaded = load_site(site.path(), &LoadOptions::default()).unwrap();
+        assert!(loaded.labs[0].report.is_some());
+
+        let elsewhere = minimal_site();
+        let linked = tempfile::tempdir().unwrap();
+        symlink(
+            elsewhere.path().join("content"),
+            linked.path().join("content"),
+        )
+        .unwrap();
+        assert_eq!(load_errors(linked.path()), Vec::<String>::new());
+        // And through the site's folder given as a link.
+        let root_link = linked.path().join("root");
+        symlink(site.path(), &root_link).unwrap();
+        let loaded = load_site(&root_link, &LoadOptions::default()).unwrap();
+        assert!(loaded.labs[0].report.is_some());
     }
 
     #[test]

@@ -555,10 +555,30 @@ fn syntax_error(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
 /// tab and line breaks, and no U+FFFE/U+FFFF (XML 1.0 forbids them all,
 /// and they are invisible in an editor). The first offender, if any.
 pub fn forbidden_char(s: &str) -> Option<char> {
-    s.chars().find(|&c| {
-        (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7f}'..='\u{9f}'))
-            || matches!(c, '\u{fffe}' | '\u{ffff}')
-    })
+    // The forbidden characters are U+0000 to U+001F (but tab, LF, CR), one
+    // byte each in UTF-8, and U+FFFE, U+FFFF (EF BF BE, EF BF BF): a scan
+    // of the bytes finds them without decoding every character. A byte
+    // below 0x20 or an 0xEF is always the first byte of a character.
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = b[from..]
+        .iter()
+        .position(|&c| (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || c == 0xef)
+    {
+        let i = from + i;
+        if b[i] < 0x20 {
+            return Some(char::from(b[i]));
+        }
+        if b.get(i + 1) == Some(&0xbf) {
+            match b.get(i + 2) {
+                Some(0xbe) => return Some('\u{fffe}'),
+                Some(0xbf) => return Some('\u{ffff}'),
+                _ => {}
+            }
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// Reading context for one YAML file: collects diagnostics.
@@ -947,6 +967,43 @@ mod tests {
         assert!(ctx.into_diags()[0].message.contains("U+0001"));
         assert_eq!(forbidden_char("tab\there\r\n"), None);
         assert_eq!(forbidden_char("a\u{ffff}"), Some('\u{ffff}'));
+    }
+
+    #[test]
+    fn forbidden_char_agrees_with_the_character_rule() {
+        let rule = |s: &str| {
+            s.chars().find(|&c| {
+                (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7f}'..='\u{9f}'))
+                    || matches!(c, '\u{fffe}' | '\u{ffff}')
+            })
+        };
+        let pieces = [
+            "a",
+            "日本",
+            "\t",
+            "\n",
+            "\r",
+            "\u{1}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{fffd}",
+            "\u{fffe}",
+            "\u{ffff}",
+            "\u{ff21}",
+            "\u{efbf}",
+            "\u{10000}",
+            "\u{0}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(forbidden_char(&s), rule(&s), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
