@@ -220,23 +220,32 @@ fn change_point(tz: Tz, mut before: DateTime<Utc>, mut after: DateTime<Utc>) -> 
     after
 }
 
+/// The step of the walks that look for transitions: shorter than the
+/// shortest time between two transitions of any zone since the horizon
+/// (6.9 days: America/Cambridge_Bay in 2000; Brazil's zones and Asia/Gaza
+/// have 7), so a step never holds two transitions and a change and its
+/// reverse can never hide each other. `same_as_the_daily_walk` checks every
+/// zone of the tz database against a walk of one day per step.
+const STEP_DAYS: i64 = 6;
+
 /// The last transition at or before `t`, if any since the horizon.
 fn onset_before(tz: Tz, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let known = known_transitions(tz);
     if t <= limit() {
-        let known = known_transitions(tz);
         let i = known.partition_point(|x| *x <= t);
         return i.checked_sub(1).map(|i| known[i]);
     }
+    // Beyond the known span: walk back to it, then the last known one.
     let current = offset_at(tz, t);
     let mut hi = t;
-    while hi > horizon() {
-        let lo = (hi - TimeDelta::days(1)).max(horizon());
+    while hi > limit() {
+        let lo = (hi - TimeDelta::days(STEP_DAYS)).max(limit());
         if offset_at(tz, lo) != current {
             return Some(change_point(tz, lo, hi));
         }
         hi = lo;
     }
-    None
+    known.last().copied()
 }
 
 /// Every transition in `(from, to]`.
@@ -257,8 +266,8 @@ fn limit() -> DateTime<Utc> {
 }
 
 /// Every transition of `tz` from the horizon to 2100, found once per zone
-/// and process: walking the zone a day at a time costs thousands of
-/// lookups, and a site has one zone but many calendar files.
+/// and process: walking the zone costs thousands of lookups, and a site has
+/// one zone but many calendar files.
 fn known_transitions(tz: Tz) -> std::sync::Arc<Vec<DateTime<Utc>>> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
@@ -268,8 +277,8 @@ fn known_transitions(tz: Tz) -> std::sync::Arc<Vec<DateTime<Utc>>> {
     if let Some(found) = cache.lock().ok().and_then(|c| c.get(tz.name()).cloned()) {
         return found;
     }
-    // Zones change offset on whole seconds; the day-by-day bisection can
-    // land a fraction after one, so each instant is snapped to its second.
+    // Zones change offset on whole seconds; the bisection can land a
+    // fraction after one, so each instant is snapped to its second.
     let snap = |at: DateTime<Utc>| {
         let floor = DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at);
         if offset_at(tz, floor) != offset_at(tz, floor - TimeDelta::seconds(1)) {
@@ -290,16 +299,19 @@ fn known_transitions(tz: Tz) -> std::sync::Arc<Vec<DateTime<Utc>>> {
     found
 }
 
-/// Walk `(from, to]` a day at a time for offset changes.
+/// Walk `(from, to]` for offset changes, [`STEP_DAYS`] at a time.
 fn scan_transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     let mut found = Vec::new();
     let mut lo = from;
+    let mut lo_offset = offset_at(tz, lo);
     while lo < to {
-        let hi = (lo + TimeDelta::days(1)).min(to);
-        if offset_at(tz, hi) != offset_at(tz, lo) {
+        let hi = (lo + TimeDelta::days(STEP_DAYS)).min(to);
+        let hi_offset = offset_at(tz, hi);
+        if hi_offset != lo_offset {
             let at = change_point(tz, lo, hi);
             found.push(at);
             lo = at;
+            lo_offset = offset_at(tz, at);
         } else {
             lo = hi;
         }
@@ -684,6 +696,121 @@ mod tests {
         // Local mean time before standard time had seconds.
         let lmt = utc("1880-01-01T00:00:00Z");
         assert_eq!(utc_offset(offset_at(New_York, lmt)), "-045602");
+    }
+
+    /// The day-by-day walks this module used before: every transition is
+    /// found by stepping one day at a time.
+    mod daily {
+        use super::*;
+
+        pub fn onset_before(tz: Tz, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+            let current = offset_at(tz, t);
+            let mut hi = t;
+            while hi > horizon() {
+                let lo = (hi - TimeDelta::days(1)).max(horizon());
+                if offset_at(tz, lo) != current {
+                    return Some(change_point(tz, lo, hi));
+                }
+                hi = lo;
+            }
+            None
+        }
+
+        pub fn scan(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+            let mut found = Vec::new();
+            let mut lo = from;
+            while lo < to {
+                let hi = (lo + TimeDelta::days(1)).min(to);
+                if offset_at(tz, hi) != offset_at(tz, lo) {
+                    let at = change_point(tz, lo, hi);
+                    found.push(at);
+                    lo = at;
+                } else {
+                    lo = hi;
+                }
+            }
+            found
+        }
+    }
+
+    /// An instant as the calendar writes it: to the second.
+    fn second(t: DateTime<Utc>) -> i64 {
+        t.timestamp()
+    }
+
+    #[test]
+    fn same_as_the_daily_walk() {
+        // Every zone in a release build; a sample in a debug build, where
+        // the daily walk is slow.
+        let sample = [
+            Tokyo,
+            New_York,
+            chrono_tz::Europe::London,
+            chrono_tz::Asia::Kolkata,
+            chrono_tz::UTC,
+            chrono_tz::America::Cambridge_Bay,
+            chrono_tz::America::Noronha,
+            chrono_tz::Asia::Gaza,
+            chrono_tz::Africa::Casablanca,
+            chrono_tz::Australia::Lord_Howe,
+        ];
+        let zones: Vec<Tz> = if cfg!(debug_assertions) {
+            sample.to_vec()
+        } else {
+            chrono_tz::TZ_VARIANTS.to_vec()
+        };
+        for tz in zones {
+            let old: Vec<i64> = daily::scan(tz, horizon(), limit())
+                .into_iter()
+                .map(second)
+                .collect();
+            let new: Vec<i64> = known_transitions(tz).iter().copied().map(second).collect();
+            assert_eq!(new, old, "{tz}");
+        }
+    }
+
+    #[test]
+    fn onsets_and_transitions_as_the_daily_walk_found_them() {
+        // Zones with and without daylight saving time (the daily walk goes
+        // back to 1970 for those: fewer dates); dates from before the
+        // horizon to after the known span (2100).
+        let zones = [
+            (Tokyo, 401),
+            (chrono_tz::Asia::Kolkata, 401),
+            (chrono_tz::UTC, 401),
+            (New_York, 11),
+            (chrono_tz::Europe::London, 11),
+            (chrono_tz::America::Sao_Paulo, 11),
+            (chrono_tz::Africa::Casablanca, 11),
+        ];
+        for (tz, every_days) in zones {
+            let mut t = utc("1968-06-01T10:00:00Z");
+            let mut checked = 0;
+            while t < utc("2106-01-01T00:00:00Z") {
+                let old = daily::onset_before(tz, t).map(second);
+                assert_eq!(onset_before(tz, t).map(second), old, "{tz} {t}");
+                // An evening, and a span across a change.
+                for hours in [3, 24 * 8] {
+                    let end = t + TimeDelta::hours(hours);
+                    let old: Vec<i64> = daily::scan(tz, t, end).into_iter().map(second).collect();
+                    let new: Vec<i64> = transitions_between(tz, t, end)
+                        .into_iter()
+                        .map(second)
+                        .collect();
+                    assert_eq!(new, old, "{tz} {t} +{hours}h");
+                }
+                // Right at a transition, and a second before it.
+                if let Some(onset) = onset_before(tz, t) {
+                    for at in [onset, onset - TimeDelta::seconds(1)] {
+                        let old = daily::onset_before(tz, at).map(second);
+                        assert_eq!(onset_before(tz, at).map(second), old, "{tz} {at}");
+                    }
+                }
+                t += TimeDelta::days(every_days) + TimeDelta::hours(7);
+                checked += 1;
+            }
+            assert!(checked > 120, "{tz}");
+        }
     }
 
     proptest! {
