@@ -408,7 +408,6 @@ fn full_build(
 pub struct Prepared {
     pub site: Site,
     theme: Theme,
-    terms: Vec<IdentityTerm>,
     redactor: Redactor,
     gate: Gate,
     urls: Urls,
@@ -440,13 +439,15 @@ impl Prepared {
             .iter()
             .map(|a| a.term.clone())
             .collect();
-        // The two automata are independent: build them side by side.
-        let (redactor, gate) = rayon::join(|| Redactor::new(&terms), || Gate::new(&terms, &allow));
+        // One automaton serves both: the gate's quick pass uses the
+        // redactor's, and builds its own exact one only if a file may leak.
+        let redactor = Redactor::new(&terms);
+        let gate = Gate::new(&terms, &allow).with_quick_automaton(redactor.automaton());
+        drop(terms);
         phases.mark("automata");
         Ok(Prepared {
             site,
             theme,
-            terms,
             redactor,
             gate,
             urls,
@@ -670,9 +671,17 @@ impl Prepared {
             ));
         }
         let leaks = out.leaks.into_inner().unwrap_or_default();
+        // The terms themselves are not kept (about 100 bytes each, 600,000
+        // at 10,000 labs): a leak report makes them again, in the same
+        // order, so the gate's term indices still apply.
+        let terms = if leaks.is_empty() {
+            Vec::new()
+        } else {
+            collect_terms(&self.site).0
+        };
         diags.extend(leak_diagnostics(
             &self.gate,
-            &self.terms,
+            &terms,
             leaks,
             &self.site,
             opts.show_terms,

@@ -3,33 +3,58 @@
 //! hit fails the build.
 //!
 //! A term can hide from a plain search in ways a reader would never notice,
-//! so each file is scanned in up to three views, all normalized:
+//! so what is searched is, after normalization:
 //!
-//! 1. the text as it is;
-//! 2. the text with escapes decoded: HTML/XML character references
+//! 1. the text with escapes decoded: HTML/XML character references
 //!    (`&#x30e4;`, `&#12516;`, `&amp;`), JSON and ICS backslash escapes
 //!    (`\u30e4`, `\n`, `\,`), percent-encoded UTF-8 (`%E3%83%A4`), after
 //!    undoing ICS line folding;
-//! 3. view 2 with tags (`<...>`) and comments removed, so `ヤマ<b>ダ</b>` is
-//!    caught.
+//! 2. of that, the text outside tags (`<...>`) and comments joined up, so
+//!    `ヤマ<b>ダ</b>` is caught; and each tag and comment on its own, so
+//!    an attribute (`alt="ヤマダ"`) is caught;
+//! 3. the text as it is, when a file has backslash escapes (`C:\tanaka`
+//!    reads "tanaka", though `\t` decodes to a tab) or a term has a
+//!    character that escapes or tags are made of (`&`, `%`, `\`, `<`, `>`).
+//!
+//! Almost every file is clean, so [`Gate::scan`] first decides with one
+//! pass over one buffer (the joined text, then each tag, separated by NUL,
+//! normalized once) and an automaton that may match more than the gate's
+//! terms (the redactor's, which also has the allowed terms). Only a file
+//! that may match pays for the exact scan: each view on its own, mapped back
+//! to the file's bytes, with an automaton of exactly the gate's terms (built
+//! the first time it is needed).
 
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use memchr::{memchr, memchr3};
 
-use super::normalize::{MapBuilder, Normalized, normalize, normalize_term, normalize_text};
+use super::normalize::{
+    MapBuilder, Normalized, joins_cluster, normalize, normalize_append, normalize_term,
+    normalize_text,
+};
 use super::terms::{IdentityTerm, term_problem};
 
 pub struct Gate {
-    matcher: Option<AhoCorasick>,
+    /// The distinct normalized terms the gate looks for.
+    patterns: Vec<Box<str>>,
     /// Per pattern: the indices of the terms with that normalized form.
     pattern_terms: Vec<Vec<usize>>,
+    /// An automaton over exactly `patterns`: the exact scan's.
+    exact: OnceLock<AhoCorasick>,
+    /// An automaton that matches wherever `exact` does, and maybe more:
+    /// the quick pass's. `None`: the quick pass uses `exact`.
+    quick: Option<Arc<AhoCorasick>>,
+    /// Some term has a character that escapes or tags are made of, so the
+    /// quick pass searches the undecoded text too.
+    raw_view_always: bool,
     /// ASCII characters that occur in some term. An escape that decodes to
     /// any other ASCII character (`&amp;`, `&quot;` when no term has `&` or
-    /// `"`) cannot complete a term, so the decoded view need not be scanned
-    /// for its sake.
+    /// `"`) cannot complete a term, so the exact scan's decoded view need
+    /// not be searched for its sake.
     ascii_in_terms: [bool; 128],
 }
 
@@ -45,6 +70,10 @@ pub struct GateHit {
 /// How far a `<` may be from its `>` to count as a tag.
 const MAX_TAG_LEN: usize = 4096;
 
+/// Characters of escapes and tags: a term with one of them could occur in a
+/// file's raw text without occurring in its decoded, tag-split view.
+const RAW_VIEW_CHARS: &[u8] = b"&%\\<>;\0";
+
 impl Gate {
     /// `allow`: terms exempt from the gate (`privacy.allow`), compared after
     /// normalization. Terms with a [`term_problem`] are not scanned for (an
@@ -53,7 +82,7 @@ impl Gate {
     pub fn new(terms: &[IdentityTerm], allow: &[String]) -> Gate {
         let allowed: HashSet<String> = allow.iter().map(|a| normalize_term(a)).collect();
         let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut patterns: Vec<&str> = Vec::new();
+        let mut patterns: Vec<Box<str>> = Vec::new();
         let mut pattern_terms: Vec<Vec<usize>> = Vec::new();
         for (i, term) in terms.iter().enumerate() {
             let norm = term.normalized.as_str();
@@ -61,7 +90,7 @@ impl Gate {
                 continue;
             }
             let p = *index.entry(norm).or_insert_with(|| {
-                patterns.push(norm);
+                patterns.push(norm.into());
                 pattern_terms.push(Vec::new());
                 patterns.len() - 1
             });
@@ -71,28 +100,47 @@ impl Gate {
         for c in patterns.iter().flat_map(|p| p.bytes()).filter(u8::is_ascii) {
             ascii_in_terms[c as usize] = true;
         }
-        let matcher = (!patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .expect("identity terms build an automaton")
-        });
+        let raw_view_always = RAW_VIEW_CHARS.iter().any(|&c| ascii_in_terms[c as usize]);
         Gate {
-            matcher,
+            patterns,
             pattern_terms,
+            exact: OnceLock::new(),
+            quick: None,
+            raw_view_always,
             ascii_in_terms,
         }
+    }
+
+    /// Use `automaton` for the quick pass. It must match wherever an
+    /// automaton of the gate's terms would (the redactor's does: it has
+    /// every usable term, the allowed ones too); a match it finds that the
+    /// gate's terms don't only costs an exact scan. Saves building a second
+    /// automaton of the same size for most builds.
+    pub fn with_quick_automaton(mut self, automaton: Option<Arc<AhoCorasick>>) -> Gate {
+        self.quick = automaton;
+        self
+    }
+
+    fn exact(&self) -> &AhoCorasick {
+        self.exact.get_or_init(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(self.patterns.iter().map(|p| p.as_bytes()))
+                .expect("identity terms build an automaton")
+        })
     }
 
     /// Every term that occurs in `text` (HTML, XML, JSON, ICS or plain
     /// text), once per term, at its first occurrence; ordered by position.
     pub fn scan(&self, text: &str) -> Vec<GateHit> {
-        let Some(matcher) = &self.matcher else {
+        if self.patterns.is_empty() {
             return Vec::new();
-        };
-        // Almost every file is clean: a quick pass over the same views,
-        // without the maps back to the original, decides; only a file with
-        // a match pays for locating it.
+        }
+        let quick = self.quick.as_deref().unwrap_or_else(|| self.exact());
+        if !self.may_match_quick(quick, text) {
+            return Vec::new();
+        }
+        let matcher = self.exact();
         if !self.may_match(matcher, text) {
             return Vec::new();
         }
@@ -138,6 +186,49 @@ impl Gate {
         hits
     }
 
+    /// The quick pass: `false` only when no term occurs in any view the
+    /// exact scan searches. One buffer: the decoded text outside tags, then
+    /// each tag, separated by NUL (which no term has, see
+    /// `RAW_VIEW_CHARS`), normalized at once.
+    fn may_match_quick(&self, matcher: &AhoCorasick, text: &str) -> bool {
+        if self.raw_view_always {
+            return self.may_match(matcher, text);
+        }
+        let unfolded =
+            (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text, false));
+        let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
+        if has_backslash_escape(base) && matcher.is_match(&normalize_text(text)) {
+            return true;
+        }
+        let decoded = decode(base, |_| false, false);
+        let source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
+        // Normalizing the joined text equals joining the normalized pieces
+        // (what the exact scan's views hold) unless a piece begins with a
+        // character that composes with the one before it: then the exact
+        // views decide.
+        let mut view = String::with_capacity(source.len() + 64);
+        let mut tags: Vec<Range<usize>> = Vec::new();
+        let mut joins = false;
+        split_tags(source, |range, is_tag| {
+            if is_tag {
+                tags.push(range);
+            } else {
+                let piece = &source[range];
+                joins =
+                    joins || (!tags.is_empty() && piece.chars().next().is_some_and(joins_cluster));
+                normalize_append(&mut view, piece);
+            }
+        });
+        if joins {
+            return self.may_match(matcher, text);
+        }
+        for t in tags {
+            view.push('\0');
+            normalize_append(&mut view, &source[t]);
+        }
+        matcher.is_match(&view)
+    }
+
     /// Whether any view of `text` that [`Gate::scan`] searches contains a
     /// term: the same views, built without offset maps.
     fn may_match(&self, matcher: &AhoCorasick, text: &str) -> bool {
@@ -164,6 +255,20 @@ impl Gate {
     fn decoded_char_matters(&self, c: char) -> bool {
         !c.is_ascii() || c.is_whitespace() || self.ascii_in_terms[c.to_ascii_lowercase() as usize]
     }
+}
+
+/// Whether `src` has a backslash escape that decoding would turn into
+/// something else.
+fn has_backslash_escape(src: &str) -> bool {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while let Some(k) = memchr(b'\\', &b[i..]) {
+        if backslash_escape(src, i + k).is_some() {
+            return true;
+        }
+        i += k + 1;
+    }
+    false
 }
 
 /// Record, per pattern, the earliest occurrence in `view`, mapped back
@@ -269,10 +374,6 @@ fn decode(src: &str, matters: impl Fn(char) -> bool, record: bool) -> Option<(No
     let mut out = out?;
     out.push_linear(&src[copied..], copied);
     Some((out.finish(src.len()), any_matters))
-}
-
-fn memchr3(a: u8, b: u8, c: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&x| x == a || x == b || x == c)
 }
 
 fn hex_val(c: u8) -> Option<u32> {
@@ -385,14 +486,35 @@ fn hex4(b: &[u8], at: usize) -> Option<u32> {
 
 /// Remove tags and comments; `None` when there were none.
 fn strip_tags(src: &str, record: bool) -> Option<Normalized> {
-    let b = src.as_bytes();
     let mut out: Option<MapBuilder> = None;
+    let mut any_tag = false;
+    split_tags(src, |range, is_tag| {
+        if is_tag {
+            any_tag = true;
+        } else {
+            out.get_or_insert_with(|| MapBuilder::new(src.len(), record))
+                .push_linear(&src[range.clone()], range.start);
+        }
+    });
+    if !any_tag {
+        return None;
+    }
+    let out = out.unwrap_or_else(|| MapBuilder::new(0, record));
+    Some(out.finish(src.len()))
+}
+
+/// Split `src` into text and tags (and comments), in order, calling
+/// `piece(range, is_tag)` for each non-empty piece. A tag is `<` followed
+/// by a letter, `/`, `!` or `?`, up to the first `>` at most
+/// [`MAX_TAG_LEN`] bytes on; a comment is `<!--` up to the first `-->`.
+fn split_tags(src: &str, mut piece: impl FnMut(Range<usize>, bool)) {
+    let b = src.as_bytes();
     let mut copied = 0;
     let mut i = 0;
     // Where the next `>` / `-->` is (searched once, reused while ahead).
     let mut next_gt: Option<Option<usize>> = None;
     let mut next_comment_end: Option<Option<usize>> = None;
-    while let Some(k) = src[i..].find('<').map(|k| i + k) {
+    while let Some(k) = memchr(b'<', &b[i..]).map(|k| i + k) {
         let end = match b.get(k + 1) {
             Some(b'!') if b[k..].starts_with(b"<!--") => {
                 let found = *next_comment_end.get_or_insert_with(|| find_from(src, k + 4, "-->"));
@@ -407,10 +529,11 @@ fn strip_tags(src: &str, record: bool) -> Option<Normalized> {
                 found.map(|e| e + 3)
             }
             Some(c) if c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?') => {
-                let found = *next_gt.get_or_insert_with(|| find_from(src, k + 1, ">"));
+                let found =
+                    *next_gt.get_or_insert_with(|| memchr(b'>', &b[k + 1..]).map(|e| k + 1 + e));
                 let found = match found {
                     Some(e) if e < k + 1 => {
-                        let again = find_from(src, k + 1, ">");
+                        let again = memchr(b'>', &b[k + 1..]).map(|e| k + 1 + e);
                         next_gt = Some(again);
                         again
                     }
@@ -422,17 +545,19 @@ fn strip_tags(src: &str, record: bool) -> Option<Normalized> {
         };
         match end {
             Some(end) => {
-                let o = out.get_or_insert_with(|| MapBuilder::new(src.len(), record));
-                o.push_linear(&src[copied..k], copied);
+                if copied < k {
+                    piece(copied..k, false);
+                }
+                piece(k..end, true);
                 copied = end;
                 i = end;
             }
             None => i = k + 1,
         }
     }
-    let mut out = out?;
-    out.push_linear(&src[copied..], copied);
-    Some(out.finish(src.len()))
+    if copied < src.len() {
+        piece(copied..src.len(), false);
+    }
 }
 
 fn find_from(src: &str, from: usize, needle: &str) -> Option<usize> {
@@ -466,6 +591,79 @@ mod tests {
             .into_iter()
             .map(|h| terms[h.term].normalized.clone())
             .collect()
+    }
+
+    /// `found`, with the quick pass on a redactor's automaton (as a build
+    /// does), which also has the allowed terms.
+    fn found_quick(text: &str, extra: &[&str], allow: &[&str]) -> Vec<String> {
+        let mut terms = terms();
+        terms.extend(deny_terms(
+            &extra.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+        ));
+        let allow: Vec<String> = allow.iter().map(|a| a.to_string()).collect();
+        let redactor = crate::privacy::redact::Redactor::new(&terms);
+        let gate = Gate::new(&terms, &allow).with_quick_automaton(redactor.automaton());
+        let mut found: Vec<String> = gate
+            .scan(text)
+            .into_iter()
+            .map(|h| terms[h.term].normalized.clone())
+            .collect();
+        found.dedup();
+        found
+    }
+
+    #[test]
+    fn quick_pass_finds_what_the_views_hold() {
+        let none: &[&str] = &[];
+        // In an attribute, split by tags, escaped, folded.
+        assert_eq!(
+            found_quick(r#"<img alt="ヤマダ" src="a.png">"#, none, none),
+            ["ヤマダ"]
+        );
+        assert_eq!(found_quick("<p>ヤマ<b>ダ</b></p>", none, none), ["ヤマダ"]);
+        assert_eq!(found_quick("<p>&#x30E4;マダ</p>", none, none), ["ヤマダ"]);
+        assert_eq!(found_quick("<!-- ヤマダ -->", none, none), ["ヤマダ"]);
+        assert_eq!(
+            found_quick("SUMMARY:ヤマ\r\n ダ\r\n", none, none),
+            ["ヤマダ"]
+        );
+        // A backslash escape decodes to something else (`\y` does not,
+        // `\t` does), yet a reader sees the letters after it.
+        assert_eq!(
+            found_quick(r"C:\taro\yamada.example", &["Taro"], none),
+            ["taro"]
+        );
+        // A voicing mark after a tag composes with the kana before it in
+        // the joined text but not in the undecoded one: both are searched.
+        assert_eq!(
+            found_quick("ヤマか<b>゛</b>", &["ヤマが"], none),
+            ["ヤマが"]
+        );
+        assert_eq!(
+            found_quick("ヤマか<b>゛</b>", &["ヤマか"], none),
+            ["ヤマか"]
+        );
+        // Terms made of what escapes and tags are made of.
+        assert_eq!(found_quick("<p>P&amp;G</p>", &["P&G"], none), ["p&g"]);
+        assert_eq!(found_quick("<p>P&G</p>", &["P&G"], none), ["p&g"]);
+        assert_eq!(found_quick("a&lt;b&gt;c", &["a<b>c"], none), ["a<b>c"]);
+        assert_eq!(
+            found_quick("<p>100%ヤマダ</p>", &["100%ヤマ"], none),
+            ["100%ヤマ", "ヤマダ"]
+        );
+    }
+
+    #[test]
+    fn quick_pass_matches_of_allowed_terms_are_not_hits() {
+        assert_eq!(
+            found_quick("<p>中間管理職</p>", &["中間"], &["中間"]),
+            Vec::<String>::new()
+        );
+        // An allowed term overlapping a real one hides nothing.
+        assert_eq!(
+            found_quick("<p>中間山</p>", &["中間", "間山"], &["中間"]),
+            ["間山"]
+        );
     }
 
     #[test]

@@ -217,9 +217,102 @@ impl MapBuilder {
     }
 }
 
+/// Append the normalized form of `original` to `buf`, without a map (the
+/// leak gate's quick pass, which normalizes every output file). Equal to
+/// pushing `normalize_text(original)`, but runs of characters that
+/// normalize to themselves (lower-case ASCII but white space, kana, CJK
+/// ideographs) are copied as they are; only what lies between them goes
+/// through the general path, a whole cluster at a time.
+pub(crate) fn normalize_append(buf: &mut String, original: &str) {
+    let b = original.as_bytes();
+    let mut verbatim_from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if is_ascii_space(x) || x.is_ascii_uppercase() {
+                buf.push_str(&original[verbatim_from..i]);
+                if x.is_ascii_uppercase() {
+                    buf.push(x.to_ascii_lowercase() as char);
+                }
+                i += 1;
+                verbatim_from = i;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let c = original[i..].chars().next().expect("on a char boundary");
+        if is_stable(c) && !joins_cluster(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        // Not verbatim. A character that joins the cluster before it takes
+        // that cluster's base with it: the previous character, one byte if
+        // ASCII (copied, or just lower-cased or dropped as white space:
+        // taken back), else three (a verbatim kana or ideograph).
+        let start = if i > 0 && joins_cluster(c) {
+            if b[i - 1] < 0x80 {
+                if i == verbatim_from && b[i - 1].is_ascii_uppercase() {
+                    buf.pop();
+                }
+                i - 1
+            } else if i > verbatim_from {
+                i - 3
+            } else {
+                i
+            }
+        } else {
+            i
+        };
+        if start > verbatim_from {
+            buf.push_str(&original[verbatim_from..start]);
+        }
+        // Up to the next verbatim character: it begins a cluster.
+        let mut end = i + c.len_utf8();
+        while end < b.len() {
+            let y = b[end];
+            if y < 0x80 {
+                if !y.is_ascii_uppercase() && !is_ascii_space(y) {
+                    break;
+                }
+                end += 1;
+            } else {
+                let d = original[end..].chars().next().expect("on a char boundary");
+                if is_stable(d) && !joins_cluster(d) {
+                    break;
+                }
+                end += d.len_utf8();
+            }
+        }
+        let mut out = MapBuilder {
+            text: std::mem::take(buf),
+            segments: Vec::new(),
+            record: false,
+        };
+        normalize_into(&mut out, &original[start..end], false);
+        *buf = out.text;
+        verbatim_from = end;
+        i = end;
+    }
+    buf.push_str(&original[verbatim_from..]);
+}
+
+/// `char::is_whitespace` on ASCII: \t \n \x0B \x0C \r and space.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
 fn normalize_impl(original: &str, keep_space: bool, record: bool) -> Normalized {
-    let bytes = original.as_bytes();
     let mut out = MapBuilder::new(original.len(), record);
+    normalize_into(&mut out, original, keep_space);
+    out.finish(original.len())
+}
+
+/// The normalization loop; offsets given to `out` are relative to
+/// `original`.
+fn normalize_into(out: &mut MapBuilder, original: &str, keep_space: bool) {
+    let bytes = original.as_bytes();
     let mut scratch = String::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -232,7 +325,7 @@ fn normalize_impl(original: &str, keep_space: bool, record: bool) -> Normalized 
                 j += 1;
             }
             let run_end = if j < bytes.len() { j - 1 } else { j };
-            push_ascii_run(&mut out, &original[i..run_end], i, keep_space);
+            push_ascii_run(out, &original[i..run_end], i, keep_space);
             i = run_end;
             if i == bytes.len() {
                 break;
@@ -252,13 +345,12 @@ fn normalize_impl(original: &str, keep_space: bool, record: bool) -> Normalized 
             }
         }
         if end == c.len_utf8() {
-            push_char(&mut out, &mut scratch, c, i, keep_space);
+            push_char(out, &mut scratch, c, i, keep_space);
         } else {
-            push_cluster(&mut out, &mut scratch, &rest[..end], i, keep_space);
+            push_cluster(out, &mut scratch, &rest[..end], i, keep_space);
         }
         i += end;
     }
-    out.finish(original.len())
 }
 
 fn push_ascii_run(out: &mut MapBuilder, run: &str, orig_start: usize, keep_space: bool) {
@@ -288,7 +380,7 @@ fn push_ascii_lower(out: &mut MapBuilder, s: &str, orig_start: usize) {
 /// Whether `c` belongs to the cluster of the character before it: combining
 /// marks, the kana voicing marks (which NFKC composes with the kana before
 /// them: か+゛ → が, ｶ+ﾞ → ガ), and Hangul vowel and final jamo.
-fn joins_cluster(c: char) -> bool {
+pub(crate) fn joins_cluster(c: char) -> bool {
     let cp = c as u32;
     // Kana (but the combining voicing marks U+3099, U+309A) and CJK
     // ideographs, most of a Japanese page, never join: skip the table.
@@ -581,6 +673,16 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn append_equals_normalize_text(
+            prefix in "[a-zA-Z \\t]{0,3}",
+            s in "[\\s\\S]{0,40}|[aA\\u{301}\\u{3099}\\u{309B}\\u{FF9E}かカｶ山\\u{3000} \\u{1100}\\u{1161}\\u{11A8}é-ーｰ・\\u{200B}Ａ]{0,40}",
+        ) {
+            let mut buf = prefix.clone();
+            normalize_append(&mut buf, &s);
+            prop_assert_eq!(buf, format!("{prefix}{}", normalize_text(&s)));
+        }
 
         #[test]
         fn never_panics_and_ranges_are_char_boundaries(

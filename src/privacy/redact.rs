@@ -6,6 +6,7 @@
 
 use std::cmp::Reverse;
 use std::ops::Range;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -24,7 +25,9 @@ const URL: &str = "[URL]";
 const MAX_PASSES: usize = 3;
 
 pub struct Redactor {
-    matcher: Option<AhoCorasick>,
+    /// Leftmost-longest, over every usable term. Shared with the leak
+    /// gate's quick pass (see [`Redactor::automaton`]).
+    matcher: Option<Arc<AhoCorasick>>,
     /// Per pattern of `matcher`: the kind of the first term with that
     /// normalized form.
     kinds: Vec<TermKind>,
@@ -70,9 +73,17 @@ impl Redactor {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&patterns)
+                .map(Arc::new)
                 .expect("identity terms build an automaton")
         });
         Redactor { matcher, kinds }
+    }
+
+    /// The automaton of every usable term (those with no
+    /// [`term_problem`]), allowed terms included: it matches wherever the
+    /// leak gate's terms occur, so the gate's quick pass can use it.
+    pub fn automaton(&self) -> Option<Arc<AhoCorasick>> {
+        self.matcher.clone()
     }
 
     /// Replace every identity term (a company, alias or denied term by
