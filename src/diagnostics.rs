@@ -17,8 +17,90 @@ pub struct SourceFile {
     /// The path as shown to the user (relative to the site root).
     pub display: String,
     pub path: PathBuf,
-    pub text: Arc<str>,
+    pub text: SourceText,
     index: OnceLock<PositionIndex>,
+}
+
+/// The text of a [`SourceFile`] (it derefs to `str`). Held while the file
+/// is read; a loaded record keeps a [`SourceFile::released`] copy whose
+/// text is read again from the file only when something asks for it (a
+/// diagnostic quoting a line, the leak gate looking for a term's source),
+/// and checked against a fingerprint of the text first read: a file that
+/// changed since reads as empty (a diagnostic then names the file without
+/// a line), never as lines that were not there.
+pub struct SourceText {
+    text: OnceLock<Arc<str>>,
+    reread: Option<Reread>,
+}
+
+#[derive(Debug)]
+struct Reread {
+    path: PathBuf,
+    len: usize,
+    hash: u64,
+}
+
+impl SourceText {
+    fn held(text: Arc<str>) -> SourceText {
+        let cell = OnceLock::new();
+        let _ = cell.set(text);
+        SourceText {
+            text: cell,
+            reread: None,
+        }
+    }
+
+    /// Is the text in memory now?
+    pub fn is_held(&self) -> bool {
+        self.text.get().is_some()
+    }
+}
+
+impl std::ops::Deref for SourceText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.text.get_or_init(|| {
+            let Some(r) = &self.reread else {
+                return Arc::from("");
+            };
+            match crate::source::reread_text(&r.path, r.len) {
+                Some(t) if t.len() == r.len && text_hash(&t) == r.hash => t.into(),
+                _ => Arc::from(""),
+            }
+        })
+    }
+}
+
+impl std::fmt::Debug for SourceText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.text.get() {
+            Some(t) => write!(f, "{:?}", &**t),
+            None => write!(f, "<not held: {:?}>", self.reread),
+        }
+    }
+}
+
+/// A fingerprint of a text, to tell whether a file read again is the one
+/// first read (not for anything adversarial: the reader is the site's
+/// own author).
+fn text_hash(text: &str) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h: u64 = text.len() as u64;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        h = (h.rotate_left(23) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(23) ^ u64::from(b)).wrapping_mul(K);
+    }
+    // Final mix (murmur3's), so every input bit reaches every output bit.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 impl SourceFile {
@@ -31,7 +113,7 @@ impl SourceFile {
         Arc::new(SourceFile {
             display,
             path: path.to_path_buf(),
-            text: text.into(),
+            text: SourceText::held(text.into()),
             index: OnceLock::new(),
         })
     }
@@ -42,9 +124,41 @@ impl SourceFile {
         SourceFile {
             display: markdown.display.clone(),
             path: markdown.path.clone(),
-            text: yaml.into(),
+            text: SourceText::held(yaml.into()),
             index: OnceLock::new(),
         }
+    }
+
+    /// The same file, its text not held: read again from `path` when it
+    /// is asked for (see [`SourceText`]). For the records kept after
+    /// loading; diagnostics made while reading keep the file they were
+    /// given, text and all.
+    pub fn released(&self) -> Arc<SourceFile> {
+        let text = match self.text.text.get() {
+            Some(t) if !t.is_empty() => SourceText {
+                text: OnceLock::new(),
+                reread: Some(Reread {
+                    path: self.path.clone(),
+                    len: t.len(),
+                    hash: text_hash(t),
+                }),
+            },
+            Some(t) => SourceText::held(t.clone()),
+            None => SourceText {
+                text: OnceLock::new(),
+                reread: self.text.reread.as_ref().map(|r| Reread {
+                    path: r.path.clone(),
+                    len: r.len,
+                    hash: r.hash,
+                }),
+            },
+        };
+        Arc::new(SourceFile {
+            display: self.display.clone(),
+            path: self.path.clone(),
+            text,
+            index: OnceLock::new(),
+        })
     }
 
     /// The YAML position index, built on first use: only files with errors
@@ -338,6 +452,37 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_released_text_is_read_again_only_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lab.yaml");
+        std::fs::write(&path, b"\xef\xbb\xbftitle: a\r\nb: c\rd: e\n").unwrap();
+        let held = crate::source::read_source(dir.path(), &path).unwrap();
+        let released = held.released();
+        assert!(held.text.is_held() && !released.text.is_held());
+        assert_eq!(released.display, "lab.yaml");
+        assert_eq!(&*released.text, &*held.text);
+        assert!(released.text.is_held());
+        let d = Diagnostic::error("x", Some(Loc::yaml(&released, "d", false)));
+        assert!(d.render().contains("lab.yaml:3:4"), "{}", d.render());
+
+        // Changed since (even to the same length), or gone: empty, so a
+        // diagnostic names the file and quotes nothing.
+        for change in [Some("title: b\r\nb: c\rd: e\n"), None] {
+            let released = held.released();
+            match change {
+                Some(t) => std::fs::write(&path, t).unwrap(),
+                None => std::fs::remove_file(&path).unwrap(),
+            }
+            assert_eq!(&*released.text, "");
+            let d = Diagnostic::error("x", Some(Loc::yaml(&released, "d", false)));
+            assert_eq!(d.render(), "error: x\n  --> lab.yaml\n");
+        }
+        // A file much larger than the text is not read.
+        std::fs::write(&path, "a: 1\n".repeat(10_000)).unwrap();
+        assert_eq!(&*held.released().text, "");
+    }
 
     #[test]
     fn nearest_key_suggestion() {

@@ -192,11 +192,7 @@ pub(crate) fn read_source_in(
             Some(Loc::file(&no_text())),
         )
     })?;
-    let bytes = bytes
-        .strip_prefix(b"\xef\xbb\xbf".as_slice())
-        .map(<[u8]>::to_vec)
-        .unwrap_or(bytes);
-    let text = match String::from_utf8(bytes) {
+    let text = match decode(bytes) {
         Ok(text) => text,
         Err(e) => {
             let bad = e.utf8_error().valid_up_to();
@@ -215,11 +211,6 @@ pub(crate) fn read_source_in(
             ));
         }
     };
-    let text = if text.contains('\r') {
-        normalize_lone_cr(&text)
-    } else {
-        text
-    };
     if let Some(c) = yaml::forbidden_char(&text) {
         let at = text.find(c).unwrap_or(0);
         let (line, col) = line_col(&text, at);
@@ -233,6 +224,33 @@ pub(crate) fn read_source_in(
         ));
     }
     Ok(SourceFile::new(root, path, text))
+}
+
+/// A file's bytes as text: a BOM dropped, a lone `\r` made `\n`. The
+/// error holds the bytes (BOM dropped) when they are not UTF-8.
+fn decode(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
+    let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    let text = String::from_utf8(bytes)?;
+    Ok(if text.contains('\r') {
+        normalize_lone_cr(&text)
+    } else {
+        text
+    })
+}
+
+/// The text of a source file read again, as [`read_source`] made it, if
+/// it still decodes and is no longer than `len` bytes of text (a BOM
+/// besides). For [`crate::diagnostics::SourceText`]: the caller checks
+/// that it is the text first read.
+pub(crate) fn reread_text(path: &Path, len: usize) -> Option<String> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > len as u64 + 3 {
+        return None;
+    }
+    decode(std::fs::read(path).ok()?).ok()
 }
 
 /// `\r` not followed by `\n` becomes `\n`; `\r\n` stays.
@@ -421,9 +439,12 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
         if let Some(doc) = &doc {
             check_links(doc, 1, &mut diags);
         }
-        if let Some(doc) = doc
+        if let Some(mut doc) = doc
             && (!doc.front.draft || opts.drafts)
         {
+            // Kept to the end of the build; its text is read again only
+            // if a diagnostic needs it.
+            doc.file = doc.file.released();
             pages.push(Page { slug, doc });
         }
     }
@@ -505,7 +526,7 @@ fn load_lab_in(
         Err(d) => return (None, vec![d]),
     };
     let (record, mut diags) = read_lab(&id, &file);
-    let Some(record) = record else {
+    let Some(mut record) = record else {
         return (None, diags);
     };
     let program = record.program.inherit(defaults);
@@ -635,6 +656,13 @@ fn load_lab_in(
             )
             .with_help("set `status: held` in lab.yaml once the lab has taken place"),
         );
+    }
+    // The lab is kept to the end of the build: its files' texts are read
+    // again only if a diagnostic (or the leak gate's search for a term's
+    // source) needs them. Diagnostics made above keep theirs.
+    record.file = record.file.released();
+    if let Some(doc) = &mut report {
+        doc.file = doc.file.released();
     }
     (
         Some(Lab {

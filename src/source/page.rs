@@ -59,8 +59,8 @@ pub fn split_front_matter(text: &str) -> Result<(Option<String>, &str, usize), U
 }
 
 pub fn read_markdown(file: &Arc<SourceFile>, what: &str) -> (Option<MarkdownDoc>, Vec<Diagnostic>) {
-    let text = file.text.clone();
-    let (yaml, body, body_line) = match split_front_matter(&text) {
+    let text: &str = &file.text;
+    let (yaml, body, body_line) = match split_front_matter(text) {
         Ok(parts) => parts,
         Err(Unclosed) => {
             return (
