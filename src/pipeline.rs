@@ -70,32 +70,44 @@ pub struct BuildOptions {
 /// Every identity term of every lab, plus `privacy.deny`. Terms that would
 /// make the gate useless are errors in the records.
 pub fn collect_terms(site: &Site) -> (Vec<IdentityTerm>, Vec<Diagnostic>) {
-    let mut terms = Vec::new();
-    let mut diags = Vec::new();
-    for lab in &site.labs {
-        for p in &lab.record.participants {
-            let identity = ParticipantIdentity {
-                lab: &lab.record.id,
-                id: &p.id,
-                name: p.name.as_deref(),
-                company: p.company.as_deref(),
-                aliases: &p.aliases,
-                email: p.email.as_deref(),
-            };
-            for t in participant_terms(&identity) {
-                if let Some(problem) = term_problem(&t.normalized) {
-                    diags.push(
-                        Diagnostic::error(
-                            format!("an identity term of participant `{}` is {problem}", p.id),
-                            Some(Loc::yaml(&lab.record.file, &p.path, false)),
-                        )
-                        .with_help("write the full name, company and aliases; a term the leak gate cannot check is not allowed"),
-                    );
-                } else {
-                    terms.push(t);
+    // Per lab in parallel (600,000 terms at 10,000 labs), then in order.
+    let per_lab: Vec<(Vec<IdentityTerm>, Vec<Diagnostic>)> = site
+        .labs
+        .par_iter()
+        .map(|lab| {
+            let mut terms = Vec::new();
+            let mut diags = Vec::new();
+            for p in &lab.record.participants {
+                let identity = ParticipantIdentity {
+                    lab: &lab.record.id,
+                    id: &p.id,
+                    name: p.name.as_deref(),
+                    company: p.company.as_deref(),
+                    aliases: &p.aliases,
+                    email: p.email.as_deref(),
+                };
+                for t in participant_terms(&identity) {
+                    if let Some(problem) = term_problem(&t.normalized) {
+                        diags.push(
+                            Diagnostic::error(
+                                format!("an identity term of participant `{}` is {problem}", p.id),
+                                Some(Loc::yaml(&lab.record.file, &p.path, false)),
+                            )
+                            .with_help("write the full name, company and aliases; a term the leak gate cannot check is not allowed"),
+                        );
+                    } else {
+                        terms.push(t);
+                    }
                 }
             }
-        }
+            (terms, diags)
+        })
+        .collect();
+    let mut terms = Vec::with_capacity(per_lab.iter().map(|(t, _)| t.len()).sum::<usize>() + 16);
+    let mut diags = Vec::new();
+    for (t, d) in per_lab {
+        terms.extend(t);
+        diags.extend(d);
     }
     for t in deny_terms(&site.config.privacy.deny) {
         if let Some(problem) = term_problem(&t.normalized) {
@@ -421,17 +433,6 @@ impl Prepared {
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
         let (terms, mut diags) = collect_terms(&site);
-        let theme = match Theme::load(&site) {
-            Ok(t) => Some(t),
-            Err(d) => {
-                diags.extend(d);
-                None
-            }
-        };
-        let Some(theme) = theme.filter(|_| diags.is_empty()) else {
-            return Err(BuildError::Content(diags));
-        };
-        phases.mark("terms+theme");
         let allow: Vec<String> = site
             .config
             .privacy
@@ -439,12 +440,35 @@ impl Prepared {
             .iter()
             .map(|a| a.term.clone())
             .collect();
-        // One automaton serves both: the gate's quick pass uses the
-        // redactor's, and builds its own exact one only if a file may leak.
-        let redactor = Redactor::new(&terms);
-        let gate = Gate::new(&terms, &allow).with_quick_automaton(redactor.automaton());
+        // The theme loads while the automaton builds (about a second, on
+        // one thread, at 10,000 labs). One automaton serves both: the
+        // gate's quick pass uses the redactor's, and the gate builds its
+        // own exact one only if a file may leak.
+        let terms_ok = diags.is_empty();
+        let (theme, privacy) = rayon::join(
+            || Theme::load(&site),
+            || {
+                terms_ok.then(|| {
+                    let (redactor, gate) =
+                        rayon::join(|| Redactor::new(&terms), || Gate::new(&terms, &allow));
+                    let quick = redactor.automaton();
+                    (redactor, gate.with_quick_automaton(quick))
+                })
+            },
+        );
         drop(terms);
-        phases.mark("automata");
+        let theme = match theme {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
+        let (Some(theme), Some((redactor, gate))) = (theme.filter(|_| diags.is_empty()), privacy)
+        else {
+            return Err(BuildError::Content(diags));
+        };
+        phases.mark("terms+theme+automaton");
         Ok(Prepared {
             site,
             theme,
