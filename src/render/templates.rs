@@ -152,30 +152,36 @@ impl Theme {
         for f in files {
             if let Some(tpl) = f.rel.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(&f.bytes).into_owned();
-                if let Err(e) = tera::Template::new(tpl, None, &text) {
-                    let msg = error_chain(&e);
-                    let loc = match parse_position(&msg) {
-                        Some((l, c)) => Loc::at(&f.origin, l, c, 1),
-                        None => Loc::file(&f.origin),
-                    };
-                    let detail = msg
-                        .lines()
-                        .filter(|l| l.trim_start().starts_with("= "))
-                        .map(|l| l.trim_start().trim_start_matches("= "))
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    diags.push(
-                        Diagnostic::error(format!("template syntax error in `{tpl}`"), Some(loc))
+                let parsed = match tera::Template::new(tpl, None, &text) {
+                    Ok(parsed) => parsed,
+                    Err(e) => {
+                        let msg = error_chain(&e);
+                        let loc = match parse_position(&msg) {
+                            Some((l, c)) => Loc::at(&f.origin, l, c, 1),
+                            None => Loc::file(&f.origin),
+                        };
+                        let detail = msg
+                            .lines()
+                            .filter(|l| l.trim_start().starts_with("= "))
+                            .map(|l| l.trim_start().trim_start_matches("= "))
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        diags.push(
+                            Diagnostic::error(
+                                format!("template syntax error in `{tpl}`"),
+                                Some(loc),
+                            )
                             .with_help(if detail.is_empty() {
                                 "check the Tera syntax near here".to_string()
                             } else {
                                 detail
                             }),
-                    );
-                    continue;
-                }
+                        );
+                        continue;
+                    }
+                };
                 sources.insert(tpl.to_string(), f.origin.clone());
-                raw.push((tpl.to_string(), text));
+                raw.push((tpl.to_string(), parsed));
             } else if let Some(rel) = f.rel.strip_prefix("static/") {
                 static_files.push((rel.to_string(), f.bytes));
             } else if let Some(file) = f.rel.strip_prefix("i18n/") {
@@ -206,7 +212,10 @@ impl Theme {
         // Tera's default escaper also turns `/` into `&#x2F;`, which is
         // valid but makes every URL unreadable in the output.
         tera.set_escape_fn(escape_for_tera);
-        if let Err(e) = tera.add_raw_templates(raw) {
+        // The templates were parsed above, each on its own to report every
+        // syntax error: they go in as they are (what `add_raw_templates`
+        // does after parsing them again).
+        if let Err(e) = add_parsed_templates(&mut tera, raw) {
             return Err(vec![Diagnostic::error(
                 format!(
                     "the theme's templates do not fit together: {}",
@@ -391,6 +400,19 @@ fn nav_value(common: &CommonContext, current: &[bool]) -> Value {
     )
 }
 
+/// `Tera::add_raw_templates` for templates already parsed: added, then
+/// their inheritance chains and macro imports checked.
+fn add_parsed_templates(
+    tera: &mut Tera,
+    parsed: Vec<(String, tera::Template)>,
+) -> tera::Result<()> {
+    for (name, template) in parsed {
+        tera.templates.insert(name, template);
+    }
+    tera.build_inheritance_chains()?;
+    tera.check_macro_files()
+}
+
 fn escape_for_tera(s: &str) -> String {
     crate::render::escape_html(s)
 }
@@ -461,6 +483,60 @@ mod tests {
             image: String::new(),
             origins: vec![Origin::Site],
             context,
+        }
+    }
+
+    /// Templates parsed once and added as they are behave as templates
+    /// added from source.
+    #[test]
+    fn parsed_templates_work_like_raw_ones() {
+        let sets: [&[(&str, &str)]; 4] = [
+            &[
+                ("base.html", "<b>{% block c %}base{% endblock c %}</b>"),
+                (
+                    "p.html",
+                    "{% extends \"base.html\" %}{% block c %}{{ x }}{% include \"i.html\" %}{% endblock c %}",
+                ),
+                ("i.html", "[{{ x | upper }}]"),
+            ],
+            &[("p.html", "{% extends \"missing.html\" %}")],
+            &[
+                ("p.html", "{% extends \"q.html\" %}"),
+                ("q.html", "{% extends \"p.html\" %}"),
+            ],
+            &[("p.html", "{% import \"m.html\" as m %}{{ m::f() }}")],
+        ];
+        let mut ctx = Context::new();
+        ctx.insert("x", "a<b");
+        for set in sets {
+            let mut raw = Tera::default();
+            let from_source = raw.add_raw_templates(set.iter().copied());
+            let mut parsed = Tera::default();
+            let templates = set
+                .iter()
+                .map(|(n, t)| (n.to_string(), tera::Template::new(n, None, t).unwrap()))
+                .collect();
+            let from_parsed = add_parsed_templates(&mut parsed, templates);
+            // (Which template of a cycle an error names depends on a
+            // HashMap's order, in either case.)
+            let message = |r: &tera::Result<()>| {
+                r.as_ref()
+                    .map_err(|e| {
+                        error_chain(e)
+                            .split(" for template")
+                            .next()
+                            .map(str::to_string)
+                    })
+                    .err()
+            };
+            assert_eq!(message(&from_parsed), message(&from_source), "{set:?}");
+            assert_eq!(from_source.is_ok(), set.len() == 3, "{set:?}");
+            if from_source.is_ok() {
+                assert_eq!(
+                    parsed.render("p.html", &ctx).unwrap(),
+                    raw.render("p.html", &ctx).unwrap()
+                );
+            }
         }
     }
 
