@@ -16,7 +16,8 @@ use crate::diagnostics::{Diagnostic, Loc, SourceFile};
 use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
 use crate::privacy::terms::{
-    IdentityTerm, ParticipantIdentity, TermOwner, deny_terms, participant_terms, term_problem,
+    IdentityTerm, ParticipantIdentity, TermOwner, TermTable, deny_terms, participant_terms,
+    term_problem,
 };
 use crate::public::survey::PrivacyStats;
 use crate::public::{Origin, PageSpec, PublicLab, PublicSite, lab_paths};
@@ -70,44 +71,60 @@ pub struct BuildOptions {
 /// Every identity term of every lab, plus `privacy.deny`. Terms that would
 /// make the gate useless are errors in the records.
 pub fn collect_terms(site: &Site) -> (Vec<IdentityTerm>, Vec<Diagnostic>) {
-    // Per lab in parallel (600,000 terms at 10,000 labs), then in order.
-    let per_lab: Vec<(Vec<IdentityTerm>, Vec<Diagnostic>)> = site
-        .labs
-        .par_iter()
-        .map(|lab| {
-            let mut terms = Vec::new();
-            let mut diags = Vec::new();
-            for p in &lab.record.participants {
-                let identity = ParticipantIdentity {
-                    lab: &lab.record.id,
-                    id: &p.id,
-                    name: p.name.as_deref(),
-                    company: p.company.as_deref(),
-                    aliases: &p.aliases,
-                    email: p.email.as_deref(),
-                };
-                for t in participant_terms(&identity) {
-                    if let Some(problem) = term_problem(&t.normalized) {
-                        diags.push(
-                            Diagnostic::error(
-                                format!("an identity term of participant `{}` is {problem}", p.id),
-                                Some(Loc::yaml(&lab.record.file, &p.path, false)),
-                            )
-                            .with_help("write the full name, company and aliases; a term the leak gate cannot check is not allowed"),
-                        );
-                    } else {
-                        terms.push(t);
+    let mut terms = Vec::new();
+    let diags = visit_terms(site, |t| terms.push(t));
+    (terms, diags)
+}
+
+/// The table of [`collect_terms`]'s terms (same indices), made without
+/// holding every term at once.
+pub fn collect_term_table(site: &Site) -> (TermTable, Vec<Diagnostic>) {
+    let mut table = TermTable::default();
+    let diags = visit_terms(site, |t| table.push(&t));
+    (table.finish(), diags)
+}
+
+/// Hand every usable identity term to `visit`, in order: the labs' (made
+/// in parallel, a batch of labs at a time), then `privacy.deny`. Returns
+/// the errors for unusable ones.
+fn visit_terms(site: &Site, mut visit: impl FnMut(IdentityTerm)) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for batch in site.labs.chunks(256) {
+        let per_lab: Vec<(Vec<IdentityTerm>, Vec<Diagnostic>)> = batch
+            .par_iter()
+            .map(|lab| {
+                let mut terms = Vec::new();
+                let mut diags = Vec::new();
+                for p in &lab.record.participants {
+                    let identity = ParticipantIdentity {
+                        lab: &lab.record.id,
+                        id: &p.id,
+                        name: p.name.as_deref(),
+                        company: p.company.as_deref(),
+                        aliases: &p.aliases,
+                        email: p.email.as_deref(),
+                    };
+                    for t in participant_terms(&identity) {
+                        if let Some(problem) = term_problem(&t.normalized) {
+                            diags.push(
+                                Diagnostic::error(
+                                    format!("an identity term of participant `{}` is {problem}", p.id),
+                                    Some(Loc::yaml(&lab.record.file, &p.path, false)),
+                                )
+                                .with_help("write the full name, company and aliases; a term the leak gate cannot check is not allowed"),
+                            );
+                        } else {
+                            terms.push(t);
+                        }
                     }
                 }
-            }
-            (terms, diags)
-        })
-        .collect();
-    let mut terms = Vec::with_capacity(per_lab.iter().map(|(t, _)| t.len()).sum::<usize>() + 16);
-    let mut diags = Vec::new();
-    for (t, d) in per_lab {
-        terms.extend(t);
-        diags.extend(d);
+                (terms, diags)
+            })
+            .collect();
+        for (t, d) in per_lab {
+            t.into_iter().for_each(&mut visit);
+            diags.extend(d);
+        }
     }
     for t in deny_terms(&site.config.privacy.deny) {
         if let Some(problem) = term_problem(&t.normalized) {
@@ -119,10 +136,10 @@ pub fn collect_terms(site: &Site) -> (Vec<IdentityTerm>, Vec<Diagnostic>) {
                 .with_help("list whole names, not single characters"),
             );
         } else {
-            terms.push(t);
+            visit(t);
         }
     }
-    (terms, diags)
+    diags
 }
 
 fn common_context(
@@ -432,7 +449,7 @@ impl Prepared {
         let site = load_site(root, &opts.load)?;
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
-        let (terms, mut diags) = collect_terms(&site);
+        let (terms, mut diags) = collect_term_table(&site);
         let allow: Vec<String> = site
             .config
             .privacy
@@ -449,8 +466,10 @@ impl Prepared {
             || Theme::load(&site),
             || {
                 terms_ok.then(|| {
-                    let (redactor, gate) =
-                        rayon::join(|| Redactor::new(&terms), || Gate::new(&terms, &allow));
+                    let (redactor, gate) = rayon::join(
+                        || Redactor::from_table(&terms),
+                        || Gate::from_table(&terms, &allow),
+                    );
                     let quick = redactor.automaton();
                     (redactor, gate.with_quick_automaton(quick))
                 })

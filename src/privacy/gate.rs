@@ -41,13 +41,13 @@ use super::normalize::{
     MapBuilder, Normalized, joins_cluster, normalize, normalize_append, normalize_term,
     normalize_text,
 };
-use super::terms::{IdentityTerm, term_problem};
+use super::terms::{IdentityTerm, TermTable};
 
 pub struct Gate {
     /// The distinct normalized terms the gate looks for.
     patterns: Vec<Box<str>>,
     /// Per pattern: the indices of the terms with that normalized form.
-    pattern_terms: Vec<Vec<usize>>,
+    pattern_terms: Vec<Vec<u32>>,
     /// An automaton over exactly `patterns`: the exact scan's.
     exact: OnceLock<AhoCorasick>,
     /// An automaton that matches wherever `exact` does, and maybe more:
@@ -133,25 +133,25 @@ const RAW_VIEW_CHARS: &[u8] = b"&%\\<>;\0";
 
 impl Gate {
     /// `allow`: terms exempt from the gate (`privacy.allow`), compared after
-    /// normalization. Terms with a [`term_problem`] are not scanned for (an
+    /// normalization. Terms with a [`term_problem`](crate::privacy::terms::term_problem) are not scanned for (an
     /// empty or one-character term would match everywhere); the caller
     /// reports them.
     pub fn new(terms: &[IdentityTerm], allow: &[String]) -> Gate {
+        Gate::from_table(&TermTable::from_terms(terms), allow)
+    }
+
+    /// [`Gate::new`] from a table of the terms; hits name the indices the
+    /// terms had when pushed into it.
+    pub fn from_table(table: &TermTable, allow: &[String]) -> Gate {
         let allowed: HashSet<String> = allow.iter().map(|a| normalize_term(a)).collect();
-        let mut index: HashMap<&str, usize> = HashMap::new();
         let mut patterns: Vec<Box<str>> = Vec::new();
-        let mut pattern_terms: Vec<Vec<usize>> = Vec::new();
-        for (i, term) in terms.iter().enumerate() {
-            let norm = term.normalized.as_str();
-            if term_problem(norm).is_some() || allowed.contains(norm) {
+        let mut pattern_terms: Vec<Vec<u32>> = Vec::new();
+        for (p, terms) in table.patterns.iter().zip(&table.terms) {
+            if allowed.contains(&**p) {
                 continue;
             }
-            let p = *index.entry(norm).or_insert_with(|| {
-                patterns.push(norm.into());
-                pattern_terms.push(Vec::new());
-                patterns.len() - 1
-            });
-            pattern_terms[p].push(i);
+            patterns.push(p.clone());
+            pattern_terms.push(terms.clone());
         }
         let mut ascii_in_terms = [false; 128];
         for c in patterns.iter().flat_map(|p| p.bytes()).filter(u8::is_ascii) {
@@ -235,7 +235,7 @@ impl Gate {
             .into_iter()
             .flat_map(|(p, r)| {
                 self.pattern_terms[p].iter().map(move |&term| GateHit {
-                    term,
+                    term: term as usize,
                     original: r.clone(),
                 })
             })

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::normalize::{normalize, normalize_loose};
-use super::terms::{IdentityTerm, TermKind, legal_form_after, legal_form_before, term_problem};
+use super::terms::{IdentityTerm, TermKind, TermTable, legal_form_after, legal_form_before};
 
 const COMPANY: &str = "〇〇社";
 const PERSON: &str = "〇〇";
@@ -57,30 +57,27 @@ struct Span {
 }
 
 impl Redactor {
-    /// Terms with a [`term_problem`] are skipped; the caller reports them.
+    /// Terms with a [`term_problem`](crate::privacy::terms::term_problem) are skipped; the caller reports them.
     pub fn new(terms: &[IdentityTerm]) -> Redactor {
-        let mut patterns: Vec<&str> = Vec::new();
-        let mut kinds = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for term in terms {
-            if term_problem(&term.normalized).is_some() || !seen.insert(term.normalized.as_str()) {
-                continue;
-            }
-            patterns.push(&term.normalized);
-            kinds.push(term.kind.clone());
-        }
-        let matcher = (!patterns.is_empty()).then(|| {
+        Redactor::from_table(&TermTable::from_terms(terms))
+    }
+
+    pub fn from_table(table: &TermTable) -> Redactor {
+        let matcher = (!table.patterns.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
+                .build(table.patterns.iter().map(|p| p.as_bytes()))
                 .map(Arc::new)
                 .expect("identity terms build an automaton")
         });
-        Redactor { matcher, kinds }
+        Redactor {
+            matcher,
+            kinds: table.kinds.clone(),
+        }
     }
 
     /// The automaton of every usable term (those with no
-    /// [`term_problem`]), allowed terms included: it matches wherever the
+    /// [`term_problem`](crate::privacy::terms::term_problem)), allowed terms included: it matches wherever the
     /// leak gate's terms occur, so the gate's quick pass can use it.
     pub fn automaton(&self) -> Option<Arc<AhoCorasick>> {
         self.matcher.clone()
@@ -363,7 +360,7 @@ fn phone_at(b: &[u8], i: usize) -> Option<usize> {
 pub(crate) mod tests {
     use super::*;
     use crate::privacy::normalize::normalize_term;
-    use crate::privacy::terms::{ParticipantIdentity, deny_terms, participant_terms};
+    use crate::privacy::terms::{ParticipantIdentity, deny_terms, participant_terms, term_problem};
     use proptest::prelude::*;
 
     fn yamada() -> Vec<IdentityTerm> {
