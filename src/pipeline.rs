@@ -567,60 +567,69 @@ impl Prepared {
                 }
             }
         };
-        // Each lab: its pages, calendar and assets, rendered, gated and
-        // emitted in parallel.
-        let per_lab: Vec<(usize, PrivacyStats)> = labs
-            .par_iter()
-            .map_init(page_context, |ctx, &i| {
-                let lab = &site.labs[i];
-                let mut lab_out = public.lab_output(i, &self.redactor);
-                for page in &mut lab_out.pages {
-                    let context = std::mem::take(&mut page.context);
-                    render(page, context, ctx);
-                }
-                if let Some(ics) = calendar_file(&public.labs[i], cfg, urls, now) {
-                    out.emit(ics);
-                }
-                for a in &lab.assets {
-                    match std::fs::read(&a.path) {
-                        Ok(bytes) => out.emit(OutputFile {
-                            path: format!("labs/{}/{}", lab.record.id, a.rel),
-                            bytes,
-                            origins: vec![Origin::Lab(lab.record.id.clone())],
-                        }),
-                        Err(e) => {
-                            if let Ok(mut errs) = out.errors.lock() {
-                                errs.push(format!("{}: {e}", a.path.display()));
-                            }
-                        }
-                    }
-                }
-                (lab_out.pages.len(), lab_out.stats)
-            })
-            .collect();
-        let mut stats = PrivacyStats::default();
-        let mut pages = 0;
-        for (n, s) in per_lab {
-            pages += n;
-            stats.add(&s);
-        }
         // A partial rebuild whose labs' public records did not change (a
         // write-up edited, a file added) leaves every listing as it was;
         // when they changed, the caller rebuilds everything (the
         // navigation of every page may change with them).
         let site_wide = !partial;
-        let cards_changed = partial && public.changed_cards();
-        let feed = site_wide || labs.iter().any(|&i| public.in_feed(i));
-        if site_wide {
+        // The site-wide pages are rendered alongside the labs' pages: the
+        // labs index alone (every lab's card) keeps a thread busy for a
+        // while, a one-thread tail when it came after them.
+        let site_pages = || {
+            if !site_wide {
+                return 0;
+            }
             let site_pages = public.site_pages(highlights);
-            pages += site_pages.len();
+            let n = site_pages.len();
             site_pages
                 .into_par_iter()
                 .for_each_init(page_context, |ctx, mut page| {
                     let context = std::mem::take(&mut page.context);
                     render(&page, context, ctx);
                 });
+            n
+        };
+        // Each lab: its pages, calendar and assets, rendered, gated and
+        // emitted in parallel.
+        let lab_pages = || -> Vec<(usize, PrivacyStats)> {
+            labs.par_iter()
+                .map_init(page_context, |ctx, &i| {
+                    let lab = &site.labs[i];
+                    let mut lab_out = public.lab_output(i, &self.redactor);
+                    for page in &mut lab_out.pages {
+                        let context = std::mem::take(&mut page.context);
+                        render(page, context, ctx);
+                    }
+                    if let Some(ics) = calendar_file(&public.labs[i], cfg, urls, now) {
+                        out.emit(ics);
+                    }
+                    for a in &lab.assets {
+                        match std::fs::read(&a.path) {
+                            Ok(bytes) => out.emit(OutputFile {
+                                path: format!("labs/{}/{}", lab.record.id, a.rel),
+                                bytes,
+                                origins: vec![Origin::Lab(lab.record.id.clone())],
+                            }),
+                            Err(e) => {
+                                if let Ok(mut errs) = out.errors.lock() {
+                                    errs.push(format!("{}: {e}", a.path.display()));
+                                }
+                            }
+                        }
+                    }
+                    (lab_out.pages.len(), lab_out.stats)
+                })
+                .collect()
+        };
+        let (site_page_count, per_lab) = rayon::join(site_pages, lab_pages);
+        let mut stats = PrivacyStats::default();
+        let mut pages = site_page_count;
+        for (n, s) in per_lab {
+            pages += n;
+            stats.add(&s);
         }
+        let cards_changed = partial && public.changed_cards();
+        let feed = site_wide || labs.iter().any(|&i| public.in_feed(i));
         if !feed {
             return Ok(Rendered {
                 pages,
