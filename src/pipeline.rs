@@ -398,14 +398,19 @@ pub fn build_site_into(
     sink: &dyn Sink,
 ) -> Result<Built, BuildError> {
     let started = Instant::now();
-    let (prepared, Rendered { pages, stats, .. }) = full_build(root, opts, sink)?;
-    Ok(Built {
+    let (prepared, rendered) = full_build(root, opts, sink)?;
+    let built = Built {
         files: Vec::new(),
-        pages,
-        stats,
+        pages: rendered.pages,
+        stats: rendered.stats,
         warnings: prepared.site.warnings.clone(),
         elapsed_ms: started.elapsed().as_millis(),
-    })
+    };
+    // Freeing the loaded site and the automaton (hundreds of MB at 10,000
+    // labs, about half a second) need not hold up publishing: it happens
+    // on another thread, or not at all if the process ends first.
+    std::thread::spawn(move || drop((prepared, rendered.cards)));
+    Ok(built)
 }
 
 /// Every page of the site, rendered and gated into `sink`: the one
