@@ -4,6 +4,7 @@
 pub mod lab;
 pub mod page;
 pub mod program;
+pub mod simple_yaml;
 pub mod site;
 pub mod yaml;
 

@@ -456,6 +456,11 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Value, Diagnostic> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    // Most site files are in a plain shape read without libyaml; anything
+    // else (and every error) goes to serde_yaml.
+    if let Some(v) = super::simple_yaml::parse(text) {
+        return Ok(v);
+    }
     // Before serde_yaml expands anything.
     if let Some((line, col)) = alias_overflow(text) {
         return Err(Diagnostic::error(
