@@ -9,7 +9,6 @@
 //! nothing at all.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use std::collections::HashSet;
@@ -34,10 +33,15 @@ pub struct Published {
     pub unchanged: usize,
 }
 
+/// What the manifest records of a file, to tell an unchanged one: XXH3's
+/// 128-bit hash (a fixed function, unlike std's `DefaultHasher`, and about
+/// ten times faster than SipHash over 300 MB of output) and the length.
 fn fingerprint(bytes: &[u8]) -> String {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    format!("{:016x}-{}", h.finish(), bytes.len())
+    format!(
+        "x{:032x}-{}",
+        xxhash_rust::xxh3::xxh3_128(bytes),
+        bytes.len()
+    )
 }
 
 fn manifest_text(entries: &[(String, String)]) -> String {
