@@ -562,7 +562,7 @@ impl Prepared {
             match self.theme.render_page_in(page, context, &common, ctx) {
                 Ok(html) => out.emit(OutputFile {
                     path: page.path.clone(),
-                    bytes: html.into_bytes(),
+                    bytes: html,
                     origins: page.origins.clone(),
                 }),
                 Err(d) => {

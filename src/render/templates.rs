@@ -271,7 +271,10 @@ impl Theme {
         common: &CommonContext,
     ) -> Result<String, Diagnostic> {
         let mut ctx = self.page_context(common);
-        self.render_page_in(page, page.context.clone(), common, &mut ctx)
+        let html = self.render_page_in(page, page.context.clone(), common, &mut ctx)?;
+        // Tera writes only text from `&str`s: always UTF-8.
+        Ok(String::from_utf8(html)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
     /// A Tera context holding the common variables, to render many pages
@@ -292,6 +295,7 @@ impl Theme {
             nav_current,
             keys: Vec::new(),
             shadowed: Vec::new(),
+            sizes: Vec::new(),
         }
     }
 
@@ -299,14 +303,14 @@ impl Theme {
     /// same `common`), with `context` as the page's own variables (moved
     /// in, not copied). The page's variables are taken out again after the
     /// render, so the next page sees exactly the variables a fresh context
-    /// would give it.
+    /// would give it. Returns the page's bytes (UTF-8).
     pub fn render_page_in(
         &self,
         page: &PageSpec,
         context: Value,
         common: &CommonContext,
         ctx: &mut PageContext,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let page_path = common.urls.path(&page.path);
         if common
             .nav
@@ -347,14 +351,26 @@ impl Theme {
                 ctx.ctx.extend(own);
             }
         }
-        let result = self.tera.render(page.template, &ctx.ctx);
+        // Into a buffer about the size of the template's last page (Tera's
+        // own starts at 2 KB and grows by copying), kept as bytes.
+        let size = ctx
+            .sizes
+            .iter()
+            .find(|(t, _)| *t == page.template)
+            .map_or(0, |(_, n)| *n);
+        let mut html = Vec::with_capacity(size + size / 8);
+        let result = self.tera.render_to(page.template, &ctx.ctx, &mut html);
+        match ctx.sizes.iter_mut().find(|(t, _)| *t == page.template) {
+            Some(entry) => entry.1 = html.len(),
+            None => ctx.sizes.push((page.template, html.len())),
+        }
         for k in &ctx.keys {
             ctx.ctx.remove(k);
         }
         for (k, v) in ctx.shadowed.drain(..) {
             ctx.ctx.extend(owned_context(&k, v));
         }
-        result.map_err(|e| {
+        result.map(|_| html).map_err(|e| {
             let loc = self.sources.get(page.template).map(Loc::file);
             Diagnostic::error(
                 format!(
@@ -380,6 +396,8 @@ pub struct PageContext {
     keys: Vec<String>,
     /// Common variables a page's own variable of the same name hides.
     shadowed: Vec<(String, Value)>,
+    /// Bytes of the last page rendered with each template.
+    sizes: Vec<(&'static str, usize)>,
 }
 
 /// A context of one variable, moved in (`Context::insert` copies).
@@ -578,6 +596,7 @@ mod tests {
             let reused = theme
                 .render_page_in(p, p.context.clone(), &common, &mut ctx)
                 .unwrap();
+            let reused = String::from_utf8(reused).unwrap();
             assert_eq!(reused, fresh);
             seen.push(fresh);
         }
