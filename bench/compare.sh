@@ -5,6 +5,11 @@
 #   bench/compare.sh                           # N = 1,000 and 10,000
 #
 # Environment: SIZES="1000 10000" RUNS=5 WARMUP=1 SEED=1 NOW=2026-01-01T00:00:00+09:00
+#   BASELINE=/path/to/labsite   also time another labsite binary (an older
+#                               commit's) in the same hyperfine run, e.g.
+#     git worktree add /tmp/base <commit> &&
+#     cargo build --release --manifest-path /tmp/base/Cargo.toml &&
+#     BASELINE=/tmp/base/target/release/labsite bench/compare.sh
 #
 # For each N it generates a corpus (examples/gen_corpus.rs) into bench/out/N/
 # (labsite site in site/, Hugo site in hugo/), then times both generators
@@ -79,6 +84,7 @@ summary="$OUT/compare.md"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$summary.rows"
 : >"$summary.noop"
+: >"$summary.baseline"
 
 # Median wall time (s) of one command from a hyperfine CSV export.
 median_of() { # csv name
@@ -138,11 +144,25 @@ for n in $SIZES; do
     tail -n 1 "$dir/labsite-build.log"
     "${hugo_build[@]}" || die "hugo failed on N = $n"
 
+    baseline_cmd=()
+    if [ -n "${BASELINE:-}" ]; then
+        base_out="$BENCH_OUTPUT/$n/baseline"
+        base_build=("$BASELINE" build --root "$dir/site" --out "$base_out" --now "$NOW")
+        baseline_cmd=(-n baseline --prepare "$(clear_cmd "$base_out")" "${base_build[*]@Q}")
+    fi
     echo "== N = $n: hyperfine ($WARMUP warm-up, $RUNS runs each; output removed before every run)"
     hyperfine --warmup "$WARMUP" --runs "$RUNS" --style basic \
         --export-json "$dir/hyperfine.json" --export-csv "$dir/hyperfine.csv" \
         -n labsite --prepare "$(clear_cmd "$ls_out")" "${ls_build[*]@Q}" \
-        -n hugo --prepare "$(clear_cmd "$hugo_out")" "${hugo_build[*]@Q}"
+        -n hugo --prepare "$(clear_cmd "$hugo_out")" "${hugo_build[*]@Q}" \
+        "${baseline_cmd[@]}"
+    if [ -n "${BASELINE:-}" ]; then
+        base_med=$(median_of "$dir/hyperfine.csv" baseline)
+        base_cpu=$(cpu_of "$dir/hyperfine.csv" baseline)
+        clear_output "$base_out"
+        base_rss=$(peak_rss_mb "${base_build[@]}")
+        clear_output "$base_out"
+    fi
 
     ls_med=$(median_of "$dir/hyperfine.csv" labsite)
     ls_cpu=$(cpu_of "$dir/hyperfine.csv" labsite)
@@ -185,6 +205,11 @@ for n in $SIZES; do
         "$ls_med" "$hugo_med" "$ratio" "$ls_rss" "$hugo_rss"
     printf '| %s | %.3f | %.3f | %s | %s | %s | %s | %s |\n' "$n" "$ls_med" "$hugo_med" "$ratio" "$ls_cpu" "$hugo_cpu" "$ls_rss" "$hugo_rss" >>"$summary.rows"
     echo "N = $n no-op rebuild: $noop" >>"$summary.noop"
+    if [ -n "${BASELINE:-}" ]; then
+        printf '| %s | %.3f | %.3f | %s | %s | %s | %s | %s |\n' "$n" "$ls_med" "$base_med" \
+            "$(awk -v a="$ls_med" -v b="$base_med" 'BEGIN { printf "%.2f", a / b }')" \
+            "$ls_cpu" "$base_cpu" "$ls_rss" "$base_rss" >>"$summary.baseline"
+    fi
     clear_output "$BENCH_OUTPUT/$n"
 done
 
@@ -206,8 +231,16 @@ done
             'BEGIN { printf "time(%s)/time(%s): labsite %.2f, Hugo %.2f\n\n", l, s, a / b, c / d }'
     fi
     cat "$summary.noop"
+    if [ -s "$summary.baseline" ]; then
+        echo
+        echo "Against the baseline binary $BASELINE, same hyperfine runs:"
+        echo
+        echo "| labs | labsite median (s) | baseline median (s) | labsite / baseline | labsite CPU (s) | baseline CPU (s) | labsite peak RSS (MB) | baseline peak RSS (MB) |"
+        echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+        cat "$summary.baseline"
+    fi
 } >"$summary"
-rm -f "$summary.rows" "$summary.noop"
+rm -f "$summary.rows" "$summary.noop" "$summary.baseline"
 
 echo
 echo "== summary (also in $summary)"
