@@ -550,7 +550,7 @@ impl<'a> PublicSite<'a> {
                     public_survey(&self.site.labs[i].record, k, redactor, &words, &self.joiner);
                 survey
                     .filter(|s| !s.withheld)
-                    .map(|s| json!({"lab": lab_json(&self.labs[i]), "survey": s}))
+                    .map(|s| object([("lab", lab_json(&self.labs[i])), ("survey", s.into_value())]))
             })
             .take(HIGHLIGHT_LABS)
             .collect()
@@ -610,8 +610,7 @@ impl<'a> PublicSite<'a> {
                 .clone()
                 .unwrap_or_else(|| pl.summary.clone());
             let survey_json = survey
-                .as_ref()
-                .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
+                .map(survey::PublicSurvey::into_value)
                 .unwrap_or(Value::Null);
             out.pages.push(PageSpec {
                 path: report_p,

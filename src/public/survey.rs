@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::privacy::redact::Redactor;
 use crate::render::charts;
@@ -52,6 +53,86 @@ pub struct PublicSurvey {
     pub quotes: Vec<PublicQuote>,
     pub takeaways: Vec<TakeawayGroup>,
     pub industries: Vec<Row>,
+}
+
+/// A JSON object of the given entries.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+fn array<T>(items: Vec<T>, f: impl Fn(T) -> Value) -> Value {
+    Value::Array(items.into_iter().map(f).collect())
+}
+
+impl Row {
+    fn into_value(self) -> Value {
+        object([
+            ("label", Value::String(self.label)),
+            ("count", Value::from(self.count)),
+            ("percent", Value::from(self.percent)),
+        ])
+    }
+}
+
+impl QuestionResult {
+    fn into_value(self) -> Value {
+        object([
+            ("id", Value::String(self.id)),
+            ("text", Value::String(self.text)),
+            ("kind", Value::from(self.kind)),
+            ("shown", Value::Bool(self.shown)),
+            ("answered", Value::from(self.answered)),
+            ("rows", array(self.rows, Row::into_value)),
+            ("mean", Value::String(self.mean)),
+            ("chart_svg", Value::String(self.chart_svg)),
+            ("by_industry", array(self.by_industry, Row::into_value)),
+        ])
+    }
+}
+
+impl PublicQuote {
+    fn into_value(self) -> Value {
+        object([
+            ("text", Value::String(self.text)),
+            ("attribution", Value::String(self.attribution)),
+            ("question", Value::String(self.question)),
+        ])
+    }
+}
+
+impl TakeawayGroup {
+    fn into_value(self) -> Value {
+        object([
+            ("question", Value::String(self.question)),
+            ("quotes", array(self.quotes, PublicQuote::into_value)),
+        ])
+    }
+}
+
+impl PublicSurvey {
+    /// The survey as a template value: what `serde_json::to_value` gives,
+    /// with its strings (charts included) moved instead of copied.
+    pub fn into_value(self) -> Value {
+        object([
+            ("respondents", Value::from(self.respondents)),
+            ("withheld", Value::Bool(self.withheld)),
+            (
+                "questions",
+                array(self.questions, QuestionResult::into_value),
+            ),
+            ("quotes", array(self.quotes, PublicQuote::into_value)),
+            (
+                "takeaways",
+                array(self.takeaways, TakeawayGroup::into_value),
+            ),
+            ("industries", array(self.industries, Row::into_value)),
+        ])
+    }
 }
 
 /// What the privacy rules did, for the summary after a build.
@@ -402,6 +483,78 @@ mod tests {
         assert_eq!(attribution(&all[1], &all, 3, "・"), "製造業");
         assert_eq!(attribution(&all[0], &all, 2, "・"), "製造業・課長");
         assert_eq!(attribution(&all[3], &all, 5, "・"), "");
+    }
+
+    #[test]
+    fn into_value_is_what_serde_gives() {
+        let row = |label: &str, count, percent| Row {
+            label: label.into(),
+            count,
+            percent,
+        };
+        let quote = |text: &str, attribution: &str, question: &str| PublicQuote {
+            text: text.into(),
+            attribution: attribution.into(),
+            question: question.into(),
+        };
+        let survey = PublicSurvey {
+            respondents: 7,
+            withheld: false,
+            questions: vec![
+                QuestionResult {
+                    id: "q1".into(),
+                    text: "満足度は?".into(),
+                    kind: "rating",
+                    shown: true,
+                    answered: 6,
+                    rows: vec![row("5", 4, 67), row("4", 2, 33)],
+                    mean: "4.7".into(),
+                    chart_svg: "<svg>…</svg>".into(),
+                    by_industry: vec![row("製造業", 3, 0)],
+                },
+                QuestionResult {
+                    id: "q2".into(),
+                    text: "ひとこと".into(),
+                    kind: "text",
+                    shown: false,
+                    answered: 0,
+                    rows: Vec::new(),
+                    mean: String::new(),
+                    chart_svg: String::new(),
+                    by_industry: Vec::new(),
+                },
+            ],
+            quotes: vec![quote("よかった", "製造業", "ひとこと"), quote("x", "", "")],
+            takeaways: vec![
+                TakeawayGroup {
+                    question: "ひとこと".into(),
+                    quotes: vec![quote("よかった", "製造業", "")],
+                },
+                TakeawayGroup {
+                    question: "空".into(),
+                    quotes: Vec::new(),
+                },
+            ],
+            industries: vec![row("製造業", 3, 43), row("その他", 4, usize::MAX as u32)],
+        };
+        let by_serde = serde_json::to_value(&survey).unwrap();
+        assert_eq!(survey.clone().into_value(), by_serde);
+        assert_eq!(
+            serde_json::to_string(&survey.into_value()).unwrap(),
+            serde_json::to_string(&by_serde).unwrap()
+        );
+        let withheld = PublicSurvey {
+            respondents: 1,
+            withheld: true,
+            questions: Vec::new(),
+            quotes: Vec::new(),
+            takeaways: Vec::new(),
+            industries: Vec::new(),
+        };
+        assert_eq!(
+            withheld.clone().into_value(),
+            serde_json::to_value(&withheld).unwrap()
+        );
     }
 
     #[test]
