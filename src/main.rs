@@ -8,6 +8,10 @@ use labsite::pipeline::BuildOptions;
 use labsite::public::status::resolve_now;
 use labsite::source::LoadOptions;
 
+/// mimalloc: see the commit that added it for the figures.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "labsite",
