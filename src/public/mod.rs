@@ -731,6 +731,17 @@ impl<'a> PublicSite<'a> {
             use rayon::prelude::*;
             self.labs.par_iter().map(lab_json).collect()
         };
+        // Planned labs, oldest first: what `labs | reverse` filtered to
+        // planned gives, without Tera copying every lab's card to reverse
+        // the list (67 MB and a third of a second at 10,000 labs).
+        let planned: Vec<Value> = self
+            .labs
+            .iter()
+            .zip(&all_labs)
+            .rev()
+            .filter(|(l, _)| l.status == "planned")
+            .map(|(_, v)| v.clone())
+            .collect();
         let concept = site
             .series
             .as_ref()
@@ -761,7 +772,10 @@ impl<'a> PublicSite<'a> {
             og_type: "website",
             image: String::new(),
             origins: vec![Origin::Site],
-            context: object([("labs", Value::Array(all_labs))]),
+            context: object([
+                ("labs", Value::Array(all_labs)),
+                ("planned", Value::Array(planned)),
+            ]),
         });
         if let Some(series) = site.series.as_ref().filter(|_| self.has_series_program()) {
             let program = program_view(series, None, urls);
