@@ -59,6 +59,11 @@ pub struct Gate {
     /// Tells this gate's clean-tag caches from another gate's (serve builds
     /// a new gate when the terms change).
     id: u64,
+    /// Per pattern of the table the gate was made from (the quick
+    /// automaton's numbering): an allowed term with no other term inside
+    /// it, whose occurrences the quick pass may step over. Empty when
+    /// nothing is allowed.
+    benign: Vec<bool>,
     /// ASCII characters that occur in some term. An escape that decodes to
     /// any other ASCII character (`&amp;`, `&quot;` when no term has `&` or
     /// `"`) cannot complete a term, so the exact scan's decoded view need
@@ -77,6 +82,15 @@ pub struct GateHit {
 
 /// How far a `<` may be from its `>` to count as a tag.
 const MAX_TAG_LEN: usize = 4096;
+
+/// Whose pattern numbers an automaton's matches carry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Numbering {
+    /// The gate's own (exact) automaton: every pattern is a gate term.
+    Gate,
+    /// The quick automaton: the table's patterns, allowed ones included.
+    Table,
+}
 
 static NEXT_GATE_ID: AtomicU64 = AtomicU64::new(0);
 
@@ -158,6 +172,17 @@ impl Gate {
             ascii_in_terms[c as usize] = true;
         }
         let raw_view_always = RAW_VIEW_CHARS.iter().any(|&c| ascii_in_terms[c as usize]);
+        // An allowed term that has a gate term inside it (allowed 中間管理職,
+        // a participant's 中間) is no excuse: its every occurrence is a hit.
+        let benign = if allowed.is_empty() {
+            Vec::new()
+        } else {
+            table
+                .patterns
+                .iter()
+                .map(|a| allowed.contains(&**a) && !patterns.iter().any(|p| a.contains(&**p)))
+                .collect()
+        };
         Gate {
             patterns,
             pattern_terms,
@@ -165,11 +190,14 @@ impl Gate {
             quick: None,
             raw_view_always,
             id: NEXT_GATE_ID.fetch_add(1, Ordering::Relaxed),
+            benign,
             ascii_in_terms,
         }
     }
 
-    /// Use `automaton` for the quick pass. It must match wherever an
+    /// Use `automaton` for the quick pass: a leftmost-longest automaton of
+    /// the patterns of the table the gate was made from, in its order (the
+    /// redactor's). It must match wherever an
     /// automaton of the gate's terms would (the redactor's does: it has
     /// every usable term, the allowed ones too); a match it finds that the
     /// gate's terms don't only costs an exact scan. Saves building a second
@@ -194,12 +222,15 @@ impl Gate {
         if self.patterns.is_empty() {
             return Vec::new();
         }
-        let quick = self.quick.as_deref().unwrap_or_else(|| self.exact());
-        if !self.may_match_quick(quick, text) {
+        let (quick, numbering) = match self.quick.as_deref() {
+            Some(q) => (q, Numbering::Table),
+            None => (self.exact(), Numbering::Gate),
+        };
+        if !self.may_match_quick(quick, numbering, text) {
             return Vec::new();
         }
         let matcher = self.exact();
-        if !self.may_match(matcher, text) {
+        if !self.may_match(matcher, Numbering::Gate, text) {
             return Vec::new();
         }
         // Sparse: a site has many thousands of patterns, a page few hits.
@@ -248,14 +279,14 @@ impl Gate {
     /// exact scan searches. One buffer: the decoded text outside tags, then
     /// each tag, separated by NUL (which no term has, see
     /// `RAW_VIEW_CHARS`), normalized at once.
-    fn may_match_quick(&self, matcher: &AhoCorasick, text: &str) -> bool {
+    fn may_match_quick(&self, matcher: &AhoCorasick, numbering: Numbering, text: &str) -> bool {
         if self.raw_view_always {
-            return self.may_match(matcher, text);
+            return self.may_match(matcher, numbering, text);
         }
         let unfolded =
             (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text, false));
         let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
-        if has_backslash_escape(base) && matcher.is_match(&normalize_text(text)) {
+        if has_backslash_escape(base) && self.hit(matcher, numbering, &normalize_text(text)) {
             return true;
         }
         let decoded = decode(base, |_| false, false);
@@ -278,7 +309,7 @@ impl Gate {
             }
         });
         if joins {
-            return self.may_match(matcher, text);
+            return self.may_match(matcher, numbering, text);
         }
         // Tags are searched one by one (NUL between them), so a tag known
         // clean needs no search: most of a page's tags are the template's,
@@ -300,7 +331,7 @@ impl Gate {
                 view.push('\0');
                 normalize_append(&mut view, tag);
             }
-            if matcher.is_match(&view) {
+            if self.hit(matcher, numbering, &view) {
                 return true;
             }
             if cache.tags.len() + fresh.len() > MAX_CACHED_TAGS {
@@ -313,8 +344,8 @@ impl Gate {
 
     /// Whether any view of `text` that [`Gate::scan`] searches contains a
     /// term: the same views, built without offset maps.
-    fn may_match(&self, matcher: &AhoCorasick, text: &str) -> bool {
-        if matcher.is_match(&normalize_text(text)) {
+    fn may_match(&self, matcher: &AhoCorasick, numbering: Numbering, text: &str) -> bool {
+        if self.hit(matcher, numbering, &normalize_text(text)) {
             return true;
         }
         let unfolded =
@@ -322,13 +353,46 @@ impl Gate {
         let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
         let decoded = decode(base, |c| self.decoded_char_matters(c), false);
         if let Some((d, true)) = &decoded
-            && matcher.is_match(&normalize_text(&d.text))
+            && self.hit(matcher, numbering, &normalize_text(&d.text))
         {
             return true;
         }
         let tagless_source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
         strip_tags(tagless_source, false)
-            .is_some_and(|s| matcher.is_match(&normalize_text(&s.text)))
+            .is_some_and(|s| self.hit(matcher, numbering, &normalize_text(&s.text)))
+    }
+
+    /// Whether a gate term occurs in `hay` (a normalized view), by
+    /// `matcher`. The exact automaton has only gate terms. The quick one
+    /// (leftmost-longest, table numbering) also has the allowed terms: an
+    /// occurrence of a benign one is stepped over, but every position inside
+    /// it where another term starts is looked at too, since the
+    /// leftmost-longest search skips over them. Positions between matches
+    /// start no term (the search is leftmost), and terms starting where a
+    /// benign one starts are inside it, which `benign` excludes.
+    fn hit(&self, matcher: &AhoCorasick, numbering: Numbering, hay: &str) -> bool {
+        if numbering == Numbering::Gate || self.benign.is_empty() {
+            return matcher.is_match(hay);
+        }
+        let benign = |p: aho_corasick::PatternID| self.benign.get(p.as_usize()) == Some(&true);
+        for m in matcher.find_iter(hay) {
+            if !benign(m.pattern()) {
+                return true;
+            }
+            let mut from = m.start() + 1;
+            while from < m.end() {
+                match matcher.find(aho_corasick::Input::new(hay).range(from..)) {
+                    Some(n) if n.start() < m.end() => {
+                        if !benign(n.pattern()) {
+                            return true;
+                        }
+                        from = n.start() + 1;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        false
     }
 
     /// Whether a character produced by decoding an escape could be part of
@@ -765,6 +829,39 @@ mod tests {
             found_quick("<p>中間山</p>", &["中間", "間山"], &["中間"]),
             ["間山"]
         );
+        assert_eq!(
+            found_quick("<p>中間管理山</p>", &["中間管理", "管理山"], &["中間管理"]),
+            ["管理山"]
+        );
+        // An allowed term with a gate term inside it excuses nothing.
+        assert_eq!(
+            found_quick(
+                "<p>中間管理職</p>",
+                &["中間管理職", "中間"],
+                &["中間管理職"]
+            ),
+            ["中間"]
+        );
+    }
+
+    #[test]
+    fn allowed_terms_on_every_page_keep_the_quick_pass() {
+        let mut terms = terms();
+        terms.extend(deny_terms(&["ラボ".to_string()]));
+        let redactor = crate::privacy::redact::Redactor::new(&terms);
+        let gate =
+            Gate::new(&terms, &["ラボ".to_string()]).with_quick_automaton(redactor.automaton());
+        for _ in 0..3 {
+            assert!(
+                gate.scan("<title>1on1ラボ</title><p>ラボの記録、ラボラボ</p>")
+                    .is_empty()
+            );
+        }
+        // Decided without the exact automaton (which is built only for a
+        // file that may leak).
+        assert!(gate.exact.get().is_none());
+        assert_eq!(gate.scan("<p>ラボとヤマダ</p>").len(), 1);
+        assert!(gate.exact.get().is_some());
     }
 
     #[test]
@@ -976,6 +1073,41 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The quick pass on the redactor's automaton, with allowed terms,
+        /// never calls a file clean that the exact scan finds a term in.
+        #[test]
+        fn quick_pass_with_allowed_terms_agrees_with_the_exact_scan(
+            words in prop::collection::vec("[アイウ]{2,4}", 1..6),
+            allowed in prop::collection::vec(any::<bool>(), 6),
+            pieces in prop::collection::vec((0usize..10, 0usize..6), 0..12),
+        ) {
+            // Terms, their pieces and tags, run together.
+            let mut text = String::new();
+            for (w, c) in pieces {
+                match words.get(w) {
+                    Some(word) if c % 2 == 0 => text.push_str(word),
+                    Some(word) => text.extend(word.chars().skip(1)),
+                    None => text.push_str(["ア", "イ", "ウ", "<b>", "</b>", " "][c]),
+                }
+            }
+            let terms = deny_terms(&words);
+            let allow: Vec<String> = words
+                .iter()
+                .zip(&allowed)
+                .filter(|(_, a)| **a)
+                .map(|(w, _)| w.clone())
+                .collect();
+            let redactor = crate::privacy::redact::Redactor::new(&terms);
+            let quick = Gate::new(&terms, &allow).with_quick_automaton(redactor.automaton());
+            let exact = Gate::new(&terms, &allow);
+            let found = |g: &Gate| {
+                let mut t: Vec<usize> = g.scan(&text).into_iter().map(|h| h.term).collect();
+                t.sort_unstable();
+                t
+            };
+            prop_assert_eq!(found(&quick), found(&exact));
+        }
 
         #[test]
         fn every_disguised_term_is_found(
