@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use labsite::pipeline::{collect_terms, thread_cpu_ns};
+use labsite::pipeline::{allowed_terms, collect_terms, thread_cpu_ns};
 use labsite::privacy::gate::Gate;
 use labsite::privacy::redact::Redactor;
 use labsite::source::{LoadOptions, load_site};
@@ -38,13 +38,7 @@ fn main() {
     let site = load_site(&root, &LoadOptions::default())
         .unwrap_or_else(|_| panic!("{} loads", root.display()));
     let (terms, _) = collect_terms(&site);
-    let allow: Vec<String> = site
-        .config
-        .privacy
-        .allow
-        .iter()
-        .map(|a| a.term.clone())
-        .collect();
+    let allow = allowed_terms(&site);
     let t = thread_cpu_ns();
     let redactor = Redactor::new(&terms);
     let automaton_ms = (thread_cpu_ns() - t) as f64 / 1e6;

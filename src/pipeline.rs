@@ -76,6 +76,12 @@ pub fn collect_terms(site: &Site) -> (Vec<IdentityTerm>, Vec<Diagnostic>) {
     (terms, diags)
 }
 
+/// The terms of `privacy.allow`, which the leak gate does not report.
+pub fn allowed_terms(site: &Site) -> Vec<String> {
+    let allow = &site.config.privacy.allow;
+    allow.iter().map(|a| a.term.clone()).collect()
+}
+
 /// The table of [`collect_terms`]'s terms (same indices), made without
 /// holding every term at once.
 pub fn collect_term_table(site: &Site) -> (TermTable, Vec<Diagnostic>) {
@@ -455,13 +461,7 @@ impl Prepared {
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
         let (terms, mut diags) = collect_term_table(&site);
-        let allow: Vec<String> = site
-            .config
-            .privacy
-            .allow
-            .iter()
-            .map(|a| a.term.clone())
-            .collect();
+        let allow = allowed_terms(&site);
         // The theme loads while the automaton builds (about a second, on
         // one thread, at 10,000 labs). One automaton serves both: the
         // gate's quick pass uses the redactor's, and the gate builds its

@@ -848,7 +848,7 @@ fn lab_json(l: &PublicLab) -> Value {
 }
 
 /// A JSON object of the given entries.
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::Object(
         entries
             .into_iter()

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::object;
 use crate::privacy::redact::Redactor;
 use crate::render::charts;
 use crate::source::lab::{Answer, Consent, LabRecord, Participant, QuestionKind};
@@ -53,16 +54,6 @@ pub struct PublicSurvey {
     pub quotes: Vec<PublicQuote>,
     pub takeaways: Vec<TakeawayGroup>,
     pub industries: Vec<Row>,
-}
-
-/// A JSON object of the given entries.
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    Value::Object(
-        entries
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-    )
 }
 
 fn array<T>(items: Vec<T>, f: impl Fn(T) -> Value) -> Value {
