@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Full builds, labsite vs Hugo, on the same generated reports.
 #
-#   apt-get install -y hugo hyperfine time     # once
+#   apt-get install -y hugo hyperfine time     # once (time: peak memory;
+#                                              # without it, Python's getrusage)
 #   bench/compare.sh                           # N = 1,000 and 10,000
 #
 # Environment: SIZES="1000 10000" RUNS=5 WARMUP=1 SEED=1 NOW=2026-01-01T00:00:00+09:00
@@ -43,7 +44,6 @@ die() {
 missing=()
 command -v hugo >/dev/null 2>&1 || missing+=(hugo)
 command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
-[ -x /usr/bin/time ] || missing+=(time)
 command -v cargo >/dev/null 2>&1 || die "cargo is not installed"
 if [ ${#missing[@]} -gt 0 ]; then
     die "missing: ${missing[*]}; install with: apt-get install -y ${missing[*]}"
@@ -100,16 +100,30 @@ cpu_of() { # csv name
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 LOAD_START=$(load_avg)
 
-# Peak resident set size in MB of one run of a command.
+# Peak resident set size in MB of one run of a command: GNU time's when it
+# is installed (Debian: time), else the kernel's ru_maxrss through Python,
+# else "n/a".
 peak_rss_mb() {
     local log
     log=$(mktemp)
-    /usr/bin/time -v "$@" >/dev/null 2>"$log" || {
-        cat "$log" >&2
-        rm -f "$log"
-        die "command failed: $*"
-    }
-    awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log"
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -v "$@" >/dev/null 2>"$log" || {
+            cat "$log" >&2
+            rm -f "$log"
+            die "command failed: $*"
+        }
+        awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log"
+    elif command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if r.returncode != 0:
+    sys.exit(r.returncode)
+print("%.0f" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))' "$@" >"$log" ||
+            die "command failed: $*"
+        cat "$log"
+    else
+        echo "n/a"
+    fi
     rm -f "$log"
 }
 
