@@ -72,7 +72,7 @@ pub struct BuildOptions {
 /// make the gate useless are errors in the records.
 pub fn collect_terms(site: &Site) -> (Vec<IdentityTerm>, Vec<Diagnostic>) {
     let mut terms = Vec::new();
-    let diags = visit_terms(site, |t| terms.push(t));
+    let diags = visit_terms(site, |t| t, |t| terms.push(t));
     (terms, diags)
 }
 
@@ -86,17 +86,27 @@ pub fn allowed_terms(site: &Site) -> Vec<String> {
 /// holding every term at once.
 pub fn collect_term_table(site: &Site) -> (TermTable, Vec<Diagnostic>) {
     let mut table = TermTable::default();
-    let diags = visit_terms(site, |t| table.push(&t));
+    // The owner and the term as written are dropped on the worker threads;
+    // only the normalized form comes to the (one-thread) table.
+    let diags = visit_terms(
+        site,
+        |t| (t.normalized, t.kind),
+        |(normalized, kind)| table.push(normalized, kind),
+    );
     (table.finish(), diags)
 }
 
-/// Hand every usable identity term to `visit`, in order: the labs' (made
-/// in parallel, a batch of labs at a time), then `privacy.deny`. Returns
-/// the errors for unusable ones.
-fn visit_terms(site: &Site, mut visit: impl FnMut(IdentityTerm)) -> Vec<Diagnostic> {
+/// Hand every usable identity term, as `map` makes it, to `visit`, in
+/// order: the labs' (made and mapped in parallel, a batch of labs at a
+/// time), then `privacy.deny`. Returns the errors for unusable ones.
+fn visit_terms<T: Send>(
+    site: &Site,
+    map: impl Fn(IdentityTerm) -> T + Sync,
+    mut visit: impl FnMut(T),
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for batch in site.labs.chunks(256) {
-        let per_lab: Vec<(Vec<IdentityTerm>, Vec<Diagnostic>)> = batch
+        let per_lab: Vec<(Vec<T>, Vec<Diagnostic>)> = batch
             .par_iter()
             .map(|lab| {
                 let mut terms = Vec::new();
@@ -120,7 +130,7 @@ fn visit_terms(site: &Site, mut visit: impl FnMut(IdentityTerm)) -> Vec<Diagnost
                                 .with_help("write the full name, company and aliases; a term the leak gate cannot check is not allowed"),
                             );
                         } else {
-                            terms.push(t);
+                            terms.push(map(t));
                         }
                     }
                 }
@@ -142,7 +152,7 @@ fn visit_terms(site: &Site, mut visit: impl FnMut(IdentityTerm)) -> Vec<Diagnost
                 .with_help("list whole names, not single characters"),
             );
         } else {
-            visit(t);
+            visit(map(t));
         }
     }
     diags

@@ -43,14 +43,15 @@ pub struct IdentityTerm {
 #[derive(Default)]
 pub struct TermTable {
     /// Distinct normalized forms with no [`term_problem`], in order of
-    /// first appearance.
+    /// first appearance (filled by [`TermTable::finish`]).
     pub patterns: Vec<Box<str>>,
     /// Per pattern: the kind of its first term.
     pub kinds: Vec<TermKind>,
     /// Per pattern: the indices (in the order the terms were pushed) of
     /// every term with that form.
     pub terms: Vec<Vec<u32>>,
-    index: HashMap<Box<str>, u32>,
+    /// While pushing: each form and its pattern number.
+    index: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
     pushed: u32,
 }
 
@@ -58,37 +59,40 @@ impl TermTable {
     pub fn from_terms(terms: &[IdentityTerm]) -> TermTable {
         let mut table = TermTable::default();
         for t in terms {
-            table.push(t);
+            table.push(t.normalized.clone(), t.kind.clone());
         }
         table.finish()
     }
 
-    /// Add the next term. One with a [`term_problem`] gets an index but no
-    /// pattern (the caller reports it).
-    pub fn push(&mut self, term: &IdentityTerm) {
+    /// Add the next term, by its normalized form. One with a
+    /// [`term_problem`] gets an index but no pattern (the caller reports
+    /// it).
+    pub fn push(&mut self, normalized: String, kind: TermKind) {
         let index = self.pushed;
         self.pushed += 1;
-        let norm = term.normalized.as_str();
-        if term_problem(norm).is_some() {
+        if term_problem(&normalized).is_some() {
             return;
         }
-        let p = match self.index.get(norm) {
+        let p = match self.index.get(normalized.as_str()) {
             Some(&p) => p as usize,
             None => {
-                let p = self.patterns.len();
-                self.patterns.push(norm.into());
-                self.kinds.push(term.kind.clone());
+                let p = self.kinds.len();
+                self.kinds.push(kind);
                 self.terms.push(Vec::new());
-                self.index.insert(norm.into(), p as u32);
+                self.index.insert(normalized.into_boxed_str(), p as u32);
                 p
             }
         };
         self.terms[p].push(index);
     }
 
-    /// Drop the lookup used while pushing.
+    /// Move the forms from the lookup used while pushing into `patterns`.
     pub fn finish(mut self) -> TermTable {
-        self.index = HashMap::new();
+        let mut patterns: Vec<Box<str>> = vec![Box::from(""); self.kinds.len()];
+        for (form, p) in std::mem::take(&mut self.index) {
+            patterns[p as usize] = form;
+        }
+        self.patterns = patterns;
         self
     }
 }
@@ -558,6 +562,21 @@ mod tests {
         );
         let terms = deny_terms(&["㈱ライバル".to_string()]);
         assert_eq!(sources(&terms), vec!["㈱ライバル", "ライバル"]);
+    }
+
+    #[test]
+    fn term_table_keeps_distinct_forms_in_order_with_every_index() {
+        let mut terms = deny_terms(&["ヤマダ".to_string(), "競合".to_string()]);
+        terms.extend(deny_terms(&["ｙａｍａｄａ".to_string()]));
+        terms.extend(deny_terms(&["ヤ マ ダ".to_string(), "x".to_string(), "yamada".to_string()]));
+        let norm: Vec<&str> = terms.iter().map(|t| t.normalized.as_str()).collect();
+        assert_eq!(norm, ["ヤマダ", "競合", "yamada", "ヤマダ", "x", "yamada"]);
+        let table = TermTable::from_terms(&terms);
+        let patterns: Vec<&str> = table.patterns.iter().map(|p| &**p).collect();
+        assert_eq!(patterns, ["ヤマダ", "競合", "yamada"]);
+        // "x" (a single character) has index 4 but no pattern.
+        assert_eq!(table.terms, [vec![0, 3], vec![1], vec![2, 5]]);
+        assert_eq!(table.kinds.len(), 3);
     }
 
     #[test]
