@@ -568,7 +568,11 @@ mod tests {
     fn term_table_keeps_distinct_forms_in_order_with_every_index() {
         let mut terms = deny_terms(&["ヤマダ".to_string(), "競合".to_string()]);
         terms.extend(deny_terms(&["ｙａｍａｄａ".to_string()]));
-        terms.extend(deny_terms(&["ヤ マ ダ".to_string(), "x".to_string(), "yamada".to_string()]));
+        terms.extend(deny_terms(&[
+            "ヤ マ ダ".to_string(),
+            "x".to_string(),
+            "yamada".to_string(),
+        ]));
         let norm: Vec<&str> = terms.iter().map(|t| t.normalized.as_str()).collect();
         assert_eq!(norm, ["ヤマダ", "競合", "yamada", "ヤマダ", "x", "yamada"]);
         let table = TermTable::from_terms(&terms);
