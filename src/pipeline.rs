@@ -1156,17 +1156,10 @@ impl SourceScans {
             gate.scan(&file.text)
                 .into_iter()
                 .filter_map(|hit| {
-                    let before = &file.text[..hit.original.start];
-                    let line = before.matches('\n').count() + 1;
+                    let (line, col) = crate::source::line_col(&file.text, hit.original.start);
                     if private.iter().any(|r| r.contains(&line)) {
                         return None;
                     }
-                    let col = before
-                        .rsplit('\n')
-                        .next()
-                        .map(|l| l.chars().count())
-                        .unwrap_or(0)
-                        + 1;
                     let len = file.text[hit.original.clone()].chars().count();
                     Some((hit.term, Loc::at(file, line, col, len)))
                 })
