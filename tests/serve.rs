@@ -8,119 +8,29 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{NOW, copy_tree, repo};
+use common::repo;
+use common::serve::{Served, example_site};
 
 const REPORT: &str = "content/labs/2025-11-13/report.md";
 const LAB_YAML: &str = "content/labs/2025-11-13/lab.yaml";
 const REPORT_PAGE: &str = "/labs/2025-11-13/";
 
-/// A copy of the example site (content and theme) in a temporary folder.
-fn example_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_tree(&repo().join("content"), &dir.path().join("content"));
-    copy_tree(&repo().join("themes"), &dir.path().join("themes"));
-    dir
+/// What these tests ask of a running server besides the shared harness.
+trait Requests {
+    fn get(&self, path: &str) -> Reply;
+    fn one_save(&self, what: &str, page: &str, save: impl FnOnce(), done: impl Fn(&Reply) -> bool);
 }
 
-/// A running `labsite serve`, killed when dropped.
-struct Served {
-    child: Child,
-    port: u16,
-    root: PathBuf,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Served {
-    fn start(root: &Path, extra: &[&str]) -> Served {
-        let mut args = vec!["serve", "--root", root.to_str().unwrap(), "--now", NOW];
-        if !extra.contains(&"--port") {
-            args.extend(["--port", "0"]);
-        }
-        args.extend(extra);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_labsite"))
-            .args(&args)
-            .env_remove("SOURCE_DATE_EPOCH")
-            .env_remove("LABSITE_TRACE_RELOAD")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start labsite serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let pipe = child.stderr.take().unwrap();
-        {
-            let stderr = stderr.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines() {
-                    let Ok(line) = line else { break };
-                    let mut s = stderr.lock().unwrap();
-                    s.push_str(&line);
-                    s.push('\n');
-                }
-            });
-        }
-        let mut served = Served {
-            child,
-            port: 0,
-            root: root.to_path_buf(),
-            stderr,
-        };
-        let text = served.wait_for_log("serving http://", Duration::from_secs(60));
-        let url = text
-            .lines()
-            .find_map(|l| l.strip_prefix("serving "))
-            .unwrap()
-            .to_string();
-        assert!(url.ends_with("/ (Ctrl-C to stop)"), "{url}");
-        let port = url
-            .trim_start_matches("http://127.0.0.1:")
-            .split('/')
-            .next()
-            .unwrap();
-        served.port = port.parse().unwrap_or_else(|_| panic!("a port in {url}"));
-        served
-    }
-
-    fn log(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    fn wait_for_log(&self, needle: &str, timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let log = self.log();
-            if log.contains(needle) {
-                return log;
-            }
-            if start.elapsed() > timeout {
-                panic!("no `{needle}` from labsite serve in {timeout:?}; stderr:\n{log}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Lines that report a successful rebuild.
-    fn rebuilds(&self) -> usize {
-        self.log()
-            .lines()
-            .filter(|l| l.contains(" → rebuilt "))
-            .count()
-    }
-
+impl Requests for Served {
     fn get(&self, path: &str) -> Reply {
         request(
             self.port,
             &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
         )
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
     }
 
     /// Make one save with `save`, then wait for the page at `page` to
@@ -151,13 +61,6 @@ impl Served {
             "{what}: expected exactly one rebuild; stderr:\n{}",
             self.log()
         );
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -9,12 +9,11 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{NOW, copy_tree, repo};
+use common::serve::{Served, example_site};
 
 const REPORT: &str = "content/labs/2025-11-13/report.md";
 const REPORT_PAGE: &str = "/labs/2025-11-13/";
@@ -24,96 +23,23 @@ const REPORT_TEXT: &str = "社名を背負わないから";
 /// How long any one request may take while things go wrong.
 const RESPONSIVE: Duration = Duration::from_secs(2);
 
-fn example_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_tree(&repo().join("content"), &dir.path().join("content"));
-    copy_tree(&repo().join("themes"), &dir.path().join("themes"));
-    dir
+/// `labsite serve` on `root`, serving within 30 s.
+fn start(root: &Path) -> Served {
+    Served::start_within(root, &[], Duration::from_secs(30))
 }
 
-/// A running `labsite serve`, killed when dropped.
-struct Served {
-    child: Child,
-    port: u16,
-    root: PathBuf,
-    stderr: Arc<Mutex<String>>,
+/// What these tests ask of a running server besides the shared harness.
+trait Faults {
+    fn failures(&self) -> usize;
+    fn assert_alive(&mut self);
+    fn get(&self, path: &str) -> (u16, String);
+    fn wait_page(&self, path: &str, timeout: Duration, done: impl Fn(u16, &str) -> bool);
 }
 
-impl Served {
-    fn start(root: &Path) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_labsite"))
-            .args(["serve", "--root", root.to_str().unwrap(), "--now", NOW])
-            .args(["--port", "0"])
-            .env_remove("SOURCE_DATE_EPOCH")
-            .env_remove("LABSITE_TRACE_RELOAD")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start labsite serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let pipe = child.stderr.take().unwrap();
-        {
-            let stderr = stderr.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines() {
-                    let Ok(line) = line else { break };
-                    let mut s = stderr.lock().unwrap();
-                    s.push_str(&line);
-                    s.push('\n');
-                }
-            });
-        }
-        let mut served = Served {
-            child,
-            port: 0,
-            root: root.to_path_buf(),
-            stderr,
-        };
-        let log = served.wait_for(Duration::from_secs(30), "serving http://", |l| {
-            l.contains("serving http://")
-        });
-        let port = log
-            .lines()
-            .find_map(|l| l.strip_prefix("serving http://127.0.0.1:"))
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("a port in\n{log}"));
-        served.port = port;
-        served
-    }
-
-    fn log(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    fn wait_for(&self, timeout: Duration, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let log = self.log();
-            if done(&log) {
-                return log;
-            }
-            assert!(
-                start.elapsed() < timeout,
-                "no {what} from labsite serve in {timeout:?}; stderr:\n{log}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Successful rebuilds so far.
-    fn rebuilds(&self) -> usize {
-        count(&self.log(), " → rebuilt ")
-    }
-
+impl Faults for Served {
     /// Failed rebuilds so far.
     fn failures(&self) -> usize {
-        count(&self.log(), " → build failed ")
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+        self.count(" → build failed ")
     }
 
     fn assert_alive(&mut self) {
@@ -153,13 +79,6 @@ impl Served {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -223,7 +142,7 @@ fn while_polling<T>(port: u16, path: &'static str, during: impl FnOnce() -> T) -
 fn the_content_folder_gone_and_back() {
     let site = example_site();
     let away = tempfile::tempdir().expect("tempdir");
-    let mut s = Served::start(site.path());
+    let mut s = start(site.path());
     let (status, body) = s.get(REPORT_PAGE);
     assert_eq!(status, 200);
     assert!(body.contains(REPORT_TEXT));
@@ -323,7 +242,7 @@ fn restore(report: &Path, text: &str) {
 #[test]
 fn an_unreadable_report_is_reported_and_recovered_from() {
     let site = example_site();
-    let mut s = Served::start(site.path());
+    let mut s = start(site.path());
     let report = s.path(REPORT);
     let original = std::fs::read_to_string(&report).unwrap();
     // SAFETY: geteuid has no preconditions.
@@ -366,7 +285,7 @@ fn an_unreadable_report_is_reported_and_recovered_from() {
 #[test]
 fn a_thousand_events_in_a_second_are_a_few_rebuilds() {
     let site = example_site();
-    let mut s = Served::start(site.path());
+    let mut s = start(site.path());
     // Three Markdown files whose text shows, and two YAML files rewritten
     // with what they hold (a rebuild that reads one half-written may fail;
     // the last must not).
@@ -460,7 +379,7 @@ fn stream_until(reader: &mut BufReader<TcpStream>, name: &str, timeout: Duration
 #[test]
 fn a_burst_of_event_streams_and_requests_is_all_answered() {
     let site = example_site();
-    let mut s = Served::start(site.path());
+    let mut s = start(site.path());
     let port = s.port;
     const N: usize = 40;
     let streams: Vec<_> = (0..N)
