@@ -121,22 +121,6 @@ fn corpus() -> Vec<Case> {
     ]
 }
 
-fn check_site(root: &Path) -> Run {
-    labsite(&["check", "--root", root.to_str().unwrap(), "--now", NOW])
-}
-
-fn build_site(root: &Path, out: &Path) -> Run {
-    labsite(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--now",
-        NOW,
-    ])
-}
-
 /// The part of stderr that names places: every `--> ` line.
 fn locations(stderr: &str) -> Vec<String> {
     stderr
@@ -172,7 +156,7 @@ fn every_bad_input_is_an_error_at_its_place() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         // `build`, so "nothing was published" is checked too.
-        let r = build_site(&root, &out);
+        let r = build(&root, &out);
         no_panic(&r);
         let err = &r.stderr;
         let ok = r.code == 1
@@ -204,7 +188,7 @@ fn every_bad_input_is_an_error_at_its_place() {
 #[test]
 fn an_alias_bomb_fails_within_seconds() {
     let started = Instant::now();
-    let r = check_site(&site("bad/yaml-alias-bomb"));
+    let r = check(&site("bad/yaml-alias-bomb"));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -225,7 +209,7 @@ fn an_alias_bomb_fails_within_seconds() {
     }
     std::fs::write(&lab, text).unwrap();
     let started = Instant::now();
-    let r = check_site(tmp.path());
+    let r = check(tmp.path());
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains("aliases repeat more than"),
@@ -248,7 +232,7 @@ fn a_50_mb_report_fails_fast_and_clearly() {
     std::fs::write(&report, &text).unwrap();
     let out = tmp.path().join("public");
     let started = Instant::now();
-    let r = build_site(tmp.path(), &out);
+    let r = build(tmp.path(), &out);
     no_panic(&r);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
@@ -280,7 +264,7 @@ fn a_large_report_under_the_limit_builds() {
     std::fs::write(&report, &text).unwrap();
     let out = tmp.path().join("public");
     let started = Instant::now();
-    let r = build_site(tmp.path(), &out);
+    let r = build(tmp.path(), &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(started.elapsed() < Duration::from_secs(120));
     let html = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
@@ -311,7 +295,7 @@ fn crlf(bytes: &[u8]) -> Vec<u8> {
 fn a_byte_order_mark_and_crlf_line_ends_change_nothing() {
     let plain = copy_site(&site("minimal"));
     let plain_out = plain.path().join("public");
-    assert_eq!(build_site(plain.path(), &plain_out).code, 0);
+    assert_eq!(build(plain.path(), &plain_out).code, 0);
     let expected = snapshot(&plain_out);
 
     let bom = copy_site(&site("minimal"));
@@ -322,14 +306,14 @@ fn a_byte_order_mark_and_crlf_line_ends_change_nothing() {
         std::fs::write(&p, bytes).unwrap();
     }
     let out = bom.path().join("public");
-    let r = build_site(bom.path(), &out);
+    let r = build(bom.path(), &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(snapshot(&out) == expected, "a BOM changed the output");
 
     let windows = copy_site(&site("minimal"));
     rewrite_all(windows.path(), crlf);
     let out = windows.path().join("public");
-    let r = build_site(windows.path(), &out);
+    let r = build(windows.path(), &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(snapshot(&out) == expected, "CRLF changed the output");
 }
@@ -353,10 +337,10 @@ fn crlf_files_report_the_same_lines_and_columns() {
         "template-syntax-error",
     ];
     for case in cases {
-        let lf = check_site(&site(&format!("bad/{case}")));
+        let lf = check(&site(&format!("bad/{case}")));
         let tmp = copy_site(&site(&format!("bad/{case}")));
         rewrite_all(tmp.path(), crlf);
-        let r = check_site(tmp.path());
+        let r = check(tmp.path());
         assert_eq!(r.code, lf.code, "{case}:\n{}", r.stderr);
         assert!(!locations(&lf.stderr).is_empty(), "{case}");
         assert_eq!(
@@ -378,7 +362,7 @@ fn crlf_files_report_the_same_lines_and_columns() {
         crlf(b"---\ndescription: x\ndraftt: true\n---\n# Hi\n"),
     )
     .unwrap();
-    let r = check_site(tmp.path());
+    let r = check(tmp.path());
     assert_eq!(r.code, 1);
     assert!(
         r.stderr.contains(&format!("--> {REPORT}:3:1\n")),
@@ -395,7 +379,7 @@ fn shift_jis_in_a_report_names_the_file_and_line() {
     // 「テスト」 in Shift_JIS, on the report's last line.
     bytes.extend(b"\n\x83\x65\x83\x58\x83\x67\n");
     std::fs::write(&report, bytes).unwrap();
-    let r = check_site(tmp.path());
+    let r = check(tmp.path());
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!("--> {REPORT}:8:1\n")),
@@ -428,7 +412,7 @@ fn symlinks_never_carry_outside_files_into_the_output() {
     std::fs::write(other.join("secret.txt"), SECRET).unwrap();
     symlink(&other, tmp.path().join("content/labs/2025-12-01")).unwrap();
     let out = tmp.path().join("public");
-    let r = build_site(tmp.path(), &out);
+    let r = build(tmp.path(), &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for warning in [
         "the symbolic link `notes.txt` is not published",
@@ -456,7 +440,7 @@ fn symlinks_never_carry_outside_files_into_the_output() {
         tmp.path().join("content/pages/about.md"),
     )
     .unwrap();
-    let r = build_site(tmp.path(), &out);
+    let r = build(tmp.path(), &out);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!("--> {REPORT}\n"))
@@ -473,7 +457,7 @@ fn symlinks_never_carry_outside_files_into_the_output() {
     copy_tree(&site("minimal/content"), elsewhere.path());
     let linked = tempfile::tempdir().unwrap();
     symlink(elsewhere.path(), linked.path().join("content")).unwrap();
-    let r = build_site(linked.path(), &linked.path().join("public"));
+    let r = build(linked.path(), &linked.path().join("public"));
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
@@ -500,7 +484,7 @@ fn look_alike_lab_folders_are_refused_not_merged() {
     ] {
         copy_tree(&src, &labs.join(name));
     }
-    let r = check_site(tmp.path());
+    let r = check(tmp.path());
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(
         r.stderr.matches("is not a valid lab id").count(),
@@ -529,7 +513,7 @@ fn build_refuses_the_site_folders_and_their_parents() {
         parent.path().to_path_buf(),
         PathBuf::from("/"),
     ] {
-        let r = build_site(&root, &target);
+        let r = build(&root, &target);
         assert_eq!(r.code, 2, "{}: {}", target.display(), r.stderr);
         assert!(
             r.stderr.contains("refusing"),
@@ -555,14 +539,14 @@ fn build_refuses_the_site_folders_and_their_parents() {
     let mine = parent.path().join("mine");
     std::fs::create_dir(&mine).unwrap();
     std::fs::write(mine.join(".keep"), "").unwrap();
-    let r = build_site(&root, &mine);
+    let r = build(&root, &mine);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not made by labsite"));
     assert_eq!(files(&mine), vec![".keep".to_string()]);
     // An output path that is a file.
     let file = parent.path().join("file");
     std::fs::write(&file, "x").unwrap();
-    let r = build_site(&root, &file);
+    let r = build(&root, &file);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
@@ -651,14 +635,14 @@ fn a_build_killed_at_any_moment_leaves_a_whole_output() {
         set_summary(&root, s);
         let o = tmp.path().join(format!("ref-{}", whole.len()));
         let started = Instant::now();
-        let r = build_site(&root, &o);
+        let r = build(&root, &o);
         assert_eq!(r.code, 0, "{}", r.stderr);
         whole.push((snapshot(&o), started.elapsed()));
     }
     assert!(whole[0].0 != whole[1].0);
     let full = whole[1].1;
     set_summary(&root, summaries[0]);
-    assert_eq!(build_site(&root, &out).code, 0);
+    assert_eq!(build(&root, &out).code, 0);
     let mut current = 0;
 
     let mut delays: Vec<Duration> = [5, 20, 50, 100, 200]
@@ -706,7 +690,7 @@ fn a_build_killed_at_any_moment_leaves_a_whole_output() {
     }
     // The next build, after all that, works and is whole.
     set_summary(&root, summaries[1]);
-    let r = build_site(&root, &out);
+    let r = build(&root, &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(snapshot(&out) == whole[1].0);
     eprintln!("{completed} of the interrupted builds completed before the kill");
@@ -1093,7 +1077,7 @@ fn hostile_addresses_are_refused_at_load() {
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.contains(from), "{from}");
         std::fs::write(&p, text.replace(from, to)).unwrap();
-        let r = check_site(tmp.path());
+        let r = check(tmp.path());
         assert_eq!(r.code, 1, "{to}: {}", r.stderr);
         assert!(r.stderr.contains(message), "{to}: {}", r.stderr);
         assert!(
@@ -1122,7 +1106,7 @@ fn a_cover_outside_the_lab_folder_is_refused() {
             ),
         )
         .unwrap();
-        let r = check_site(tmp.path());
+        let r = check(tmp.path());
         assert_eq!(r.code, 1, "{cover}: {}", r.stderr);
         assert!(
             r.stderr.contains(&format!(
@@ -1148,7 +1132,7 @@ fn an_output_inside_a_lab_folder_is_never_published_again() {
     let out = tmp.path().join("content/labs/2025-11-13/out");
     let mut counts = Vec::new();
     for _ in 0..3 {
-        let r = build_site(tmp.path(), &out);
+        let r = build(tmp.path(), &out);
         if r.code == 2 {
             assert!(r.stderr.contains("refusing"), "{}", r.stderr);
             assert!(!out.exists());
@@ -1165,13 +1149,13 @@ fn an_output_inside_a_lab_folder_is_never_published_again() {
 fn a_template_that_fails_to_render_leaves_the_last_output_whole() {
     let tmp = copy_site(&site("minimal"));
     let out = tmp.path().join("public");
-    assert_eq!(build_site(tmp.path(), &out).code, 0);
+    assert_eq!(build(tmp.path(), &out).code, 0);
     let before = snapshot(&out);
     copy_tree(
         &site("bad/template-unknown-variable/templates"),
         &tmp.path().join("templates"),
     );
-    let r = build_site(tmp.path(), &out);
+    let r = build(tmp.path(), &out);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains("template `report.html` failed to render"),

@@ -7,18 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-fn build(root: &Path, out: &Path) -> Run {
-    labsite(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--now",
-        NOW,
-    ])
-}
-
 fn read_all(out: &Path) -> Vec<(String, String)> {
     files(out)
         .into_iter()

@@ -25,6 +25,24 @@ pub fn labsite(args: &[&str]) -> Run {
     }
 }
 
+/// `labsite build --root ROOT --out OUT --now NOW`.
+pub fn build(root: &Path, out: &Path) -> Run {
+    labsite(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        NOW,
+    ])
+}
+
+/// `labsite check --root ROOT --now NOW`.
+pub fn check(root: &Path) -> Run {
+    labsite(&["check", "--root", root.to_str().unwrap(), "--now", NOW])
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
