@@ -243,7 +243,7 @@ pub(crate) fn normalize_append(buf: &mut String, original: &str) {
             continue;
         }
         let c = original[i..].chars().next().expect("on a char boundary");
-        if is_stable(c) && !joins_cluster(c) {
+        if is_verbatim(c) {
             i += c.len_utf8();
             continue;
         }
@@ -269,22 +269,11 @@ pub(crate) fn normalize_append(buf: &mut String, original: &str) {
             buf.push_str(&original[verbatim_from..start]);
         }
         // Up to the next verbatim character: it begins a cluster.
-        let mut end = i + c.len_utf8();
-        while end < b.len() {
-            let y = b[end];
-            if y < 0x80 {
-                if !y.is_ascii_uppercase() && !is_ascii_space(y) {
-                    break;
-                }
-                end += 1;
-            } else {
-                let d = original[end..].chars().next().expect("on a char boundary");
-                if is_stable(d) && !joins_cluster(d) {
-                    break;
-                }
-                end += d.len_utf8();
-            }
-        }
+        let end = original[i..]
+            .char_indices()
+            .skip(1)
+            .find(|&(_, d)| is_verbatim(d))
+            .map_or(b.len(), |(k, _)| i + k);
         let mut out = MapBuilder {
             text: std::mem::take(buf),
             segments: Vec::new(),
@@ -296,6 +285,16 @@ pub(crate) fn normalize_append(buf: &mut String, original: &str) {
         i = end;
     }
     buf.push_str(&original[verbatim_from..]);
+}
+
+/// Whether `c` normalizes to itself whatever its neighbours (a cluster of
+/// its own): lower-case ASCII but white space, kana, CJK ideographs.
+fn is_verbatim(c: char) -> bool {
+    if c.is_ascii() {
+        !c.is_ascii_uppercase() && !is_ascii_space(c as u8)
+    } else {
+        is_stable(c) && !joins_cluster(c)
+    }
 }
 
 /// `char::is_whitespace` on ASCII: \t \n \x0B \x0C \r and space.
