@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use labsite::pipeline::{allowed_terms, collect_terms, thread_cpu_ns};
+use labsite::pipeline::{allowed_terms, collect_term_table, thread_cpu_ns};
 use labsite::privacy::gate::Gate;
 use labsite::privacy::redact::Redactor;
 use labsite::source::{LoadOptions, load_site};
@@ -37,12 +37,13 @@ fn main() {
     let out = out.expect("--out BUILT");
     let site = load_site(&root, &LoadOptions::default())
         .unwrap_or_else(|_| panic!("{} loads", root.display()));
-    let (terms, _) = collect_terms(&site);
+    // As a build makes them: one table of the terms, both built from it.
+    let (table, _) = collect_term_table(&site);
     let allow = allowed_terms(&site);
     let t = thread_cpu_ns();
-    let redactor = Redactor::new(&terms);
+    let redactor = Redactor::from_table(&table);
     let automaton_ms = (thread_cpu_ns() - t) as f64 / 1e6;
-    let gate = Gate::new(&terms, &allow).with_quick_automaton(redactor.automaton());
+    let gate = Gate::from_table(&table, &allow).with_quick_automaton(redactor.automaton());
     let files: Vec<String> = walkdir::WalkDir::new(&out)
         .into_iter()
         .filter_map(Result::ok)
@@ -53,8 +54,8 @@ fn main() {
         .collect();
     let bytes: usize = files.iter().map(String::len).sum();
     println!(
-        "{} terms, {} files, {:.1} MB; automaton {automaton_ms:.0} ms CPU",
-        terms.len(),
+        "{} distinct terms, {} files, {:.1} MB; automaton {automaton_ms:.0} ms CPU",
+        table.patterns.len(),
         files.len(),
         bytes as f64 / 1e6
     );
