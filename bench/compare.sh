@@ -49,33 +49,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     die "missing: ${missing[*]}; install with: apt-get install -y ${missing[*]}"
 fi
 
-echo "== building labsite (release)"
-cargo build --release --quiet --bin labsite --example gen_corpus
-TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-LABSITE="$TARGET_DIR/release/labsite"
-GEN="$TARGET_DIR/release/examples/gen_corpus"
-[ -x "$LABSITE" ] || die "no binary at $LABSITE"
-
-KEY="seed $SEED, generator $(find examples/gen_corpus.rs bench/hugo -type f | sort | xargs cat | md5sum | cut -c1-12)"
-
-if [ -z "${BENCH_OUTPUT:-}" ]; then
-    if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-        BENCH_OUTPUT=/dev/shm/labsite-bench
-    else
-        BENCH_OUTPUT=$OUT/output
-    fi
-fi
-mkdir -p "$BENCH_OUTPUT"
-BENCH_OUTPUT=$(cd "$BENCH_OUTPUT" && pwd)
-if [ "$(stat -f -c %T "$BENCH_OUTPUT")" = tmpfs ]; then
-    clear_cmd() { echo "rm -rf '$1'"; }
-else
-    trash="$BENCH_OUTPUT/.trash"
-    mkdir -p "$trash"
-    clear_cmd() { echo "if [ -e '$1' ]; then mv '$1' \"\$(mktemp -d -p '$trash')/\"; fi"; }
-    trap 'rm -rf "$trash"' EXIT
-fi
-clear_output() { eval "$(clear_cmd "$1")"; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+[ -z "$trash" ] || trap 'rm -rf "$trash"' EXIT
 
 mkdir -p "$OUT"
 summary="$OUT/compare.md"
@@ -131,16 +107,7 @@ declare -A LS_MEDIAN HUGO_MEDIAN
 for n in $SIZES; do
     dir="$OUT/$n"
     echo
-    # gen_corpus is deterministic: reuse a corpus made by the same generator
-    # with the same seed.
-    if [ "$(cat "$dir/.corpus-key" 2>/dev/null || true)" != "$KEY" ] ||
-        [ ! -f "$dir/site/content/site.yaml" ] || [ ! -f "$dir/hugo/hugo.toml" ]; then
-        echo "== N = $n: generating the corpus into $dir"
-        "$GEN" --labs "$n" --seed "$SEED" --out "$dir/site" --hugo "$dir/hugo" --force
-        echo "$KEY" >"$dir/.corpus-key"
-    else
-        echo "== N = $n: reusing the corpus in $dir"
-    fi
+    ensure_corpus "$dir" "$n" hugo
 
     ls_out="$BENCH_OUTPUT/$n/labsite"
     hugo_out="$BENCH_OUTPUT/$n/hugo"

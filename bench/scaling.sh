@@ -29,52 +29,20 @@ die() {
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing; install with: apt-get install -y time"
 command -v cargo >/dev/null 2>&1 || die "cargo is not installed"
 
-echo "== building labsite (release)"
-cargo build --release --quiet --bin labsite --example gen_corpus
-TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-LABSITE="$TARGET_DIR/release/labsite"
-GEN="$TARGET_DIR/release/examples/gen_corpus"
-
-KEY="seed $SEED, generator $(find examples/gen_corpus.rs bench/hugo -type f | sort | xargs cat | md5sum | cut -c1-12)"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-if [ -z "${BENCH_OUTPUT:-}" ]; then
-    if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-        BENCH_OUTPUT=/dev/shm/labsite-bench
-    else
-        BENCH_OUTPUT=$OUT/output
-    fi
-fi
-mkdir -p "$BENCH_OUTPUT"
-BENCH_OUTPUT=$(cd "$BENCH_OUTPUT" && pwd)
-if [ "$(stat -f -c %T "$BENCH_OUTPUT")" = tmpfs ]; then
-    clear_output() { rm -rf "$1"; }
-else
-    trash="$BENCH_OUTPUT/.trash"
-    mkdir -p "$trash"
-    clear_output() { if [ -e "$1" ]; then mv "$1" "$(mktemp -d -p "$trash")/"; fi; }
-fi
 
 mkdir -p "$OUT"
 table="$OUT/scaling.md"
 rows=$(mktemp)
-trap 'rm -f "$rows"; [ -z "${trash:-}" ] || rm -rf "$trash"' EXIT
+trap 'rm -f "$rows"; [ -z "$trash" ] || rm -rf "$trash"' EXIT
 prev_n=""
 prev_t=""
 for n in $SIZES; do
     dir="$OUT/$n"
-    # gen_corpus is deterministic: reuse a corpus made by the same generator
-    # with the same seed.
-    if [ "$(cat "$dir/.corpus-key" 2>/dev/null || true)" != "$KEY" ] || [ ! -f "$dir/site/content/site.yaml" ]; then
-        echo "== N = $n: generating the corpus"
-        if [ -d "$dir/hugo" ]; then
-            "$GEN" --labs "$n" --seed "$SEED" --out "$dir/site" --hugo "$dir/hugo" --force
-        else
-            "$GEN" --labs "$n" --seed "$SEED" --out "$dir/site" --force
-        fi
-        echo "$KEY" >"$dir/.corpus-key"
-    fi
+    ensure_corpus "$dir" "$n"
     runs=$RUNS
     [ "$n" -gt 10000 ] && runs=$RUNS_LARGE
     echo "== N = $n: $runs full build(s)"
