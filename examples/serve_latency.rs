@@ -12,26 +12,16 @@
 //! newest lab's report.md, timestamps the write, and waits for `reload`.
 //! Prints p50/p95 of that, and of `build_site` alone for comparison.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{IpAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use labsite::pipeline::{BuildOptions, build_site};
 use labsite::serve::{ServeConfig, start};
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("read the site");
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let rank = (p / 100.0 * sorted.len() as f64).ceil() as usize;
@@ -83,22 +73,8 @@ fn main() {
             }
         }
     }
-    let copy = tempfile::tempdir().expect("tempdir");
-    for dir in ["content", "themes", "templates"] {
-        if root.join(dir).is_dir() {
-            copy_tree(&root.join(dir), &copy.path().join(dir));
-        }
-    }
+    let (copy, report, original) = common::site_copy(&root);
     let site = copy.path();
-    let mut labs: Vec<PathBuf> = std::fs::read_dir(site.join("content/labs"))
-        .expect("content/labs")
-        .flatten()
-        .map(|e| e.path().join("report.md"))
-        .filter(|p| p.is_file())
-        .collect();
-    labs.sort();
-    let report = labs.pop().expect("a lab with a report.md");
-    let original = std::fs::read_to_string(&report).unwrap();
 
     let build = BuildOptions {
         now: Some(chrono::Utc::now()),

@@ -18,9 +18,11 @@
 //! keep a few bytes per request). Exits 1 when a request went unanswered or
 //! failed, or when memory grew by more than 20% after the warm-up.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -30,18 +32,6 @@ use labsite::serve::{ServeConfig, start};
 
 /// A request not answered within this counts as an error.
 const TIMEOUT: Duration = Duration::from_secs(5);
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("read the site");
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// `VmRSS` (kB) and `Threads` of this process.
 fn proc_status() -> (u64, u64) {
@@ -300,22 +290,8 @@ fn main() {
             }
         }
     }
-    let copy = tempfile::tempdir().expect("tempdir");
-    for dir in ["content", "themes", "templates"] {
-        if root.join(dir).is_dir() {
-            copy_tree(&root.join(dir), &copy.path().join(dir));
-        }
-    }
+    let (copy, report, original) = common::site_copy(&root);
     let site = copy.path().to_path_buf();
-    let mut labs: Vec<PathBuf> = std::fs::read_dir(site.join("content/labs"))
-        .expect("content/labs")
-        .flatten()
-        .map(|e| e.path().join("report.md"))
-        .filter(|p| p.is_file())
-        .collect();
-    labs.sort();
-    let report = labs.pop().expect("a lab with a report.md");
-    let original = std::fs::read_to_string(&report).unwrap();
 
     let (rss_before, threads_before) = proc_status();
     let running = start(ServeConfig {
