@@ -1,3 +1,6 @@
+//! Where the built files go: the [`Sink`]s (memory for `serve` and tests,
+//! nothing for `check`, a staging directory for `build`).
+//!
 //! Publishing the in-memory site: written to a staging directory beside
 //! the output, then swapped into place in one step, so the output directory
 //! is never half-written. A build only ever replaces a directory it made

@@ -802,6 +802,50 @@ mod tests {
         }
     }
 
+    /// SPEC §10: nothing under a `private/` folder is published, and
+    /// spreadsheet and editor lock files are not read at all.
+    #[test]
+    fn private_folders_and_lock_files_are_not_a_labs_files() {
+        let site = minimal_site();
+        let lab = site.path().join("content/labs/2025-11-13");
+        for (rel, text) in [
+            ("private/applications.csv", "name\n"),
+            ("photos/private/face.jpg", "x"),
+            ("~$survey.xlsx", "x"),
+            (".~lock.survey.csv#", "x"),
+            ("photos/board.jpg", "x"),
+        ] {
+            std::fs::create_dir_all(lab.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(lab.join(rel), text).unwrap();
+        }
+        // A private folder among the labs or the pages is no lab and no page.
+        std::fs::create_dir_all(site.path().join("content/labs/private")).unwrap();
+        std::fs::create_dir_all(site.path().join("content/pages/private")).unwrap();
+        let loaded = load_site(site.path(), &LoadOptions::default()).unwrap();
+        let l = loaded
+            .labs
+            .iter()
+            .find(|l| l.record.id == "2025-11-13")
+            .unwrap();
+        let assets: Vec<&str> = l.assets.iter().map(|a| a.rel.as_str()).collect();
+        assert!(assets.contains(&"photos/board.jpg"), "{assets:?}");
+        for a in &assets {
+            assert!(!a.contains("private") && !a.contains('~'), "{assets:?}");
+        }
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .all(|w| !w.message.contains("content/pages/")),
+            "{:?}",
+            loaded
+                .warnings
+                .iter()
+                .map(|w| &w.message)
+                .collect::<Vec<_>>()
+        );
+    }
+
     const LEAVES: &str = "the file is a symbolic link to a place outside the site";
 
     /// The symlink check resolves a lab's folder once rather than every
