@@ -846,6 +846,26 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_changed_path_names_its_lab() {
+        assert_eq!(
+            lab_path_parts("content/labs/2025-11-13/report.md"),
+            Some(("2025-11-13", "report.md"))
+        );
+        assert_eq!(
+            lab_path_parts("content/labs/a/photos/b.jpg"),
+            Some(("a", "photos/b.jpg"))
+        );
+        assert_eq!(lab_path_parts("content/labs/a/"), Some(("a", "")));
+        assert_eq!(lab_path_parts("content/labs/a"), None);
+        assert_eq!(lab_path_parts("content/labsx/a/b"), None);
+        assert_eq!(lab_path_parts("content/site.yaml"), None);
+        assert_eq!(
+            lab_dir(Path::new("/site"), "a"),
+            Path::new("/site/content/labs/a")
+        );
+    }
+
     const LEAVES: &str = "the file is a symbolic link to a place outside the site";
 
     /// The symlink check resolves a lab's folder once rather than every
