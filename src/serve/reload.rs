@@ -5,7 +5,8 @@
 //!
 //! - `hello` (data: the served build's number), sent on connect; a page
 //!   from another build reloads, so a save that lands while a page is
-//!   loading is not missed.
+//!   loading is not missed. A page of that build marks its `<html>` with
+//!   `data-labsite-live="N"`: its stream is open (what tests wait for).
 //! - `reload` (data: build number): reload, keeping the scroll position.
 //! - `css` (data: build number): only stylesheets changed; swap them in
 //!   place.
@@ -145,7 +146,10 @@ const SCRIPT: &str = r#"<script data-labsite-live-reload="__LABSITE_BUILD__">
     }
   };
   const events = new EventSource("__EVENTS__");
-  events.addEventListener("hello", (e) => { if (Number(e.data) !== build) reload(); });
+  events.addEventListener("hello", (e) => {
+    if (Number(e.data) !== build) return reload();
+    document.documentElement.dataset.labsiteLive = e.data;
+  });
   events.addEventListener("reload", reload);
   events.addEventListener("css", (e) => { build = Number(e.data); swapStyles(); });
   events.addEventListener("error", (e) => { if (typeof e.data === "string") show(JSON.parse(e.data)); });
