@@ -216,6 +216,11 @@ impl Running {
         self.shared.current()
     }
 
+    /// Event streams (open pages) being served.
+    pub fn event_streams(&self) -> usize {
+        self.shared.hub.clients()
+    }
+
     /// Stop: accept no more connections, end the event streams, and let
     /// the answers under way go out (for up to [`GRACE`]). Not to be called
     /// from inside the server's runtime.
