@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::yaml::{Node, Value};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
-use serde_yaml::Value;
 
 use super::program::{PROGRAM_KEYS, ProgramSpec, read_program_keys};
 use super::yaml::{Ctx, Map, child, describe, parse};
@@ -254,7 +254,7 @@ pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Dia
             ],
         );
     }
-    let ctx = Ctx::new(file.clone());
+    let ctx = Ctx::new(file.clone(), &value);
     let Some(m) = ctx.map(&value, "", "a lab", &LAB_KEYS) else {
         return (None, ctx.into_diags());
     };
@@ -388,7 +388,7 @@ const PARTICIPANT_KEYS: [&str; 7] = [
     "id", "name", "company", "aliases", "email", "industry", "role",
 ];
 
-fn read_participants(ctx: &Ctx, v: &Value) -> Vec<Participant> {
+fn read_participants(ctx: &Ctx, v: &Node) -> Vec<Participant> {
     let mut out: Vec<Participant> = Vec::new();
     let mut seen = HashSet::new();
     for (path, item) in ctx.seq(v, "participants", "participants") {
@@ -434,7 +434,7 @@ fn id_help(word: &str, ids: &[&str], what: &str) -> String {
     }
 }
 
-fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Survey> {
+fn read_survey(ctx: &Ctx, v: &Node, participants: &[Participant]) -> Option<Survey> {
     let m = ctx.map(v, "survey", "the survey", &["questions", "responses"])?;
     let mut questions: Vec<Question> = Vec::new();
     if let Some(list) = m.get("questions") {
@@ -583,7 +583,7 @@ fn read_survey(ctx: &Ctx, v: &Value, participants: &[Participant]) -> Option<Sur
     })
 }
 
-fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer> {
+fn read_answer(ctx: &Ctx, v: &Node, path: &str, q: &Question) -> Option<Answer> {
     match &q.kind {
         QuestionKind::Rating { scale } => match v.as_u64() {
             Some(n) if n >= 1 && n <= u64::from(*scale) => Some(Answer::Rating(n as u32)),
@@ -598,13 +598,13 @@ fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer>
             }
         },
         QuestionKind::Choice { multiple, options } => {
-            let picked: Vec<(String, &Value)> = match v {
+            let picked: Vec<(String, &Node)> = match &v.value {
                 Value::Sequence(items) => items
                     .iter()
                     .enumerate()
                     .map(|(i, x)| (super::yaml::item(path, i), x))
                     .collect(),
-                other => vec![(path.to_string(), other)],
+                _ => vec![(path.to_string(), v)],
             };
             if !multiple && picked.len() > 1 {
                 ctx.error(
@@ -644,7 +644,7 @@ fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer>
 
 fn read_highlights(
     ctx: &Ctx,
-    v: &Value,
+    v: &Node,
     participants: &[Participant],
     survey: Option<&Survey>,
 ) -> Vec<QuoteRef> {
@@ -744,7 +744,7 @@ const RECRUITMENT_KEYS: [&str; 8] = [
 
 fn read_recruitment(
     ctx: &Ctx,
-    v: &Value,
+    v: &Node,
     date: Option<NaiveDate>,
     start: Option<NaiveTime>,
 ) -> Option<Recruitment> {

@@ -148,7 +148,7 @@ pub fn read_site(
         Ok(v) => v,
         Err(d) => return (None, vec![d]),
     };
-    let ctx = Ctx::new(file.clone());
+    let ctx = Ctx::new(file.clone(), &value);
     let Some(m) = ctx.map(&value, "", "site.yaml", &SITE_KEYS) else {
         return (None, ctx.into_diags());
     };
