@@ -144,14 +144,35 @@ impl fmt::Display for Number {
             Number::Float(x) if x.is_infinite() => {
                 f.write_str(if x < 0.0 { "-.inf" } else { ".inf" })
             }
-            // The shortest text that reads back as the same number, with
-            // `.0` on whole numbers (serde_json formats floats so too).
-            Number::Float(x) => match serde_json::Number::from_f64(x) {
-                Some(n) => write!(f, "{n}"),
-                None => write!(f, "{x:?}"),
-            },
+            Number::Float(x) => f.write_str(&shortest(x)),
         }
     }
+}
+
+/// The shortest text that reads back as `x`, laid out as serde_yaml
+/// (through ryu) wrote it: `1.0`, `0.001`, `1e20`, `1.5e-7`.
+fn shortest(x: f64) -> String {
+    // `{:e}` gives the shortest digits: `d.ddde±k`.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let len = digits.len() as i32;
+    // The decimal point stands after `kk` digits.
+    let kk = exp + 1;
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let body = if (0..=16).contains(&kk) && kk >= len {
+        format!("{digits}{}.0", "0".repeat((kk - len) as usize))
+    } else if 0 < kk && kk <= 16 {
+        format!("{}.{}", &digits[..kk as usize], &digits[kk as usize..])
+    } else if -5 < kk && kk <= 0 {
+        format!("0.{}{digits}", "0".repeat((-kk) as usize))
+    } else if len == 1 {
+        format!("{digits}e{}", kk - 1)
+    } else {
+        format!("{}.{}e{}", &digits[..1], &digits[1..], kk - 1)
+    };
+    format!("{sign}{body}")
 }
 
 static NULL: Value = Value::Null;
@@ -639,7 +660,10 @@ impl Builder {
 /// The tree of the first document of `text` (null when it holds none),
 /// or why it is refused, with the part read so far.
 fn build(text: &str) -> (Option<Node>, Result<(), Refusal>) {
-    let options = granit_parser::options! {};
+    let options = granit_parser::options! {
+        // As libyaml: a BOM inside the text is a character of it.
+        bom_inside_document_as_content: true,
+    };
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder::default();
     let mut documents = 0;
@@ -782,9 +806,9 @@ fn problem_text(kind: &ErrorKind) -> String {
         | ErrorKind::TabNotAllowed
         | ErrorKind::TabInIndentation
         | ErrorKind::TabInBlockIndentation => "found character that cannot start any token".into(),
-        ErrorKind::BlockSequenceEntryNotAllowed | ErrorKind::InvalidIndentation => {
-            "mapping values are not allowed in this context".into()
-        }
+        ErrorKind::UnknownQuotedScalarEscape => "found unknown escape character".into(),
+        // Raised inside flow collections, most often an unclosed `[`.
+        ErrorKind::InvalidColonPlacement => "did not find expected ',' or ']'".into(),
         ErrorKind::UnknownAnchor => "unknown anchor".into(),
         ErrorKind::RecursionLimitExceeded => "recursion limit exceeded".into(),
         other => other.to_string(),
@@ -805,7 +829,43 @@ fn syntax_error(file: &Arc<SourceFile>, e: &ScanError) -> Diagnostic {
         .with_help("end the value with the same quote mark it starts with, on the same line");
     }
 
-    let (l, c) = (mark.line(), mark.col() + 1);
+    let (l, mut c) = (mark.line(), mark.col() + 1);
+    if matches!(
+        e.kind(),
+        ErrorKind::TabNotAllowed
+            | ErrorKind::TabInIndentation
+            | ErrorKind::TabInBlockIndentation
+            | ErrorKind::UnexpectedCharacter { character: '\t' }
+    ) {
+        // The parser marks where it stopped, after the tab: point at the
+        // tab, as an editor would show it.
+        if let Some(i) = text
+            .lines()
+            .nth(l.saturating_sub(1))
+            .and_then(|line| line.chars().take(c).position(|ch| ch == '\t'))
+        {
+            c = i + 1;
+        }
+    }
+    let line = text.lines().nth(l.saturating_sub(1)).unwrap_or("");
+    match e.kind() {
+        // The parser marks the quoted value: point at the escape.
+        ErrorKind::UnknownQuotedScalarEscape => {
+            if let Some(i) = unknown_escape(line, c) {
+                c = i;
+            }
+        }
+        // `- x` where a key was expected: the parser marks the `x`; point
+        // at the `-`, where the entry starts.
+        ErrorKind::ExpectedBlockMappingKey => {
+            let before: String = line.chars().take(c - 1).collect();
+            let trimmed = before.trim_end_matches(' ');
+            if trimmed.ends_with('-') && trimmed[..trimmed.len() - 1].trim().is_empty() {
+                c = trimmed.chars().count();
+            }
+        }
+        _ => {}
+    }
     let loc = if l > last_line {
         // A problem at the very end points at the last line instead.
         Loc::at(
@@ -840,6 +900,27 @@ fn syntax_error(file: &Arc<SourceFile>, e: &ScanError) -> Diagnostic {
         );
     }
     d
+}
+
+/// The column (1-based) of the first backslash at or after `from` in a
+/// double-quoted value that does not start an escape YAML knows.
+fn unknown_escape(line: &str, from: usize) -> Option<usize> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = from.saturating_sub(1) + 1;
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            let known = chars.get(i + 1).is_some_and(|n| {
+                "0abtnvfre \"/\\N_LPxuU\t".contains(*n)
+            });
+            if !known {
+                return Some(i + 1);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// The last line before `line` that opens a quoted value and does not
@@ -1364,6 +1445,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn numbers_read_and_print_as_serde_yaml_did() {
+        let v = |s: &str| resolve_plain(s);
+        assert_eq!(v("012"), Value::String("012".into()));
+        assert_eq!(v("0x10"), Value::Number(Number::PosInt(16)));
+        assert_eq!(v("-3"), Value::Number(Number::NegInt(-3)));
+        assert_eq!(v("+5"), Value::Number(Number::PosInt(5)));
+        assert_eq!(v("1_000"), Value::String("1_000".into()));
+        assert_eq!(v("yes"), Value::String("yes".into()));
+        assert_eq!(v("~"), Value::Null);
+        for (x, text) in [
+            (1.0, "1.0"),
+            (1.5, "1.5"),
+            (-0.25, "-0.25"),
+            (0.001, "0.001"),
+            (1e-7, "1e-7"),
+            (1.5e-7, "1.5e-7"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e16"),
+            (1e20, "1e20"),
+            (123.456, "123.456"),
+        ] {
+            assert_eq!(Number::Float(x).to_string(), text);
+        }
+        assert_eq!(Number::Float(f64::NAN).to_string(), ".nan");
     }
 
     #[test]
