@@ -909,9 +909,9 @@ fn unknown_escape(line: &str, from: usize) -> Option<usize> {
     let mut i = from.saturating_sub(1) + 1;
     while i < chars.len() {
         if chars[i] == '\\' {
-            let known = chars.get(i + 1).is_some_and(|n| {
-                "0abtnvfre \"/\\N_LPxuU\t".contains(*n)
-            });
+            let known = chars
+                .get(i + 1)
+                .is_some_and(|n| "0abtnvfre \"/\\N_LPxuU\t".contains(*n));
             if !known {
                 return Some(i + 1);
             }
