@@ -304,7 +304,8 @@ impl serde::Serialize for Value {
 /// A plain scalar as the YAML 1.2 core schema reads it (serde_yaml's rules:
 /// null, booleans, integers in decimal, `0x`, `0o` and `0b`, floats; digits
 /// with a leading zero are text).
-fn resolve_plain(s: &str) -> Value {
+fn resolve_plain(text: std::borrow::Cow<'_, str>) -> Value {
+    let s: &str = &text;
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -314,7 +315,7 @@ fn resolve_plain(s: &str) -> Value {
     // Only text that starts like a number can be one.
     let first = s.as_bytes()[0];
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
-        return Value::String(s.to_string());
+        return Value::String(text.into_owned());
     }
     if let Some(n) = parse_int(s) {
         return Value::Number(n);
@@ -324,7 +325,7 @@ fn resolve_plain(s: &str) -> Value {
     {
         return Value::Number(Number::Float(x));
     }
-    Value::String(s.to_string())
+    Value::String(text.into_owned())
 }
 
 fn parse_int(s: &str) -> Option<Number> {
@@ -386,19 +387,23 @@ fn digits_but_not_number(s: &str) -> bool {
 }
 
 /// A scalar's value by its style and tag.
-fn scalar_value(s: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>) -> Value {
-    let plain = || match style {
+fn scalar_value(
+    s: std::borrow::Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&granit_parser::Tag>,
+) -> Value {
+    let plain = |s: std::borrow::Cow<'_, str>| match style {
         ScalarStyle::Plain => resolve_plain(s),
-        _ => Value::String(s.to_string()),
+        _ => Value::String(s.into_owned()),
     };
     match tag {
-        None => plain(),
+        None => plain(s),
         Some(t) if t.handle() == "tag:yaml.org,2002:" => match t.suffix() {
-            "str" => Value::String(s.to_string()),
+            "str" => Value::String(s.into_owned()),
             _ => resolve_plain(s),
         },
         Some(_) => Value::Tagged(Box::new(Node {
-            value: plain(),
+            value: plain(s),
             at: (0, 0, 0),
         })),
     }
@@ -410,13 +415,26 @@ fn pos(span: &Span, len: usize) -> Pos {
 
 /// What the text of a key is, to tell repeated keys (as serde_yaml
 /// compared them: `1` and `"1"` differ).
-fn key_identity(v: &Value) -> Option<(u8, String)> {
+/// Only scalar keys are compared; below a few entries the values are
+/// compared directly, and the identity is made (and allocated) only for
+/// mappings larger than that.
+fn key_identity(v: &Value) -> Option<KeyId<'_>> {
     match v {
-        Value::String(s) => Some((b's', s.clone())),
-        Value::Number(n) => Some((b'n', n.to_string())),
-        Value::Bool(b) => Some((b'b', b.to_string())),
-        Value::Null => Some((b'z', String::new())),
+        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null => Some(KeyId(v)),
         _ => None,
+    }
+}
+
+struct KeyId<'a>(&'a Value);
+
+impl KeyId<'_> {
+    fn owned(&self) -> (u8, String) {
+        match self.0 {
+            Value::String(s) => (b's', s.clone()),
+            Value::Number(n) => (b'n', n.to_string()),
+            Value::Bool(b) => (b'b', b.to_string()),
+            _ => (b'z', String::new()),
+        }
     }
 }
 
@@ -498,19 +516,20 @@ impl Builder {
                         open.at = node.at;
                     }
                     if let Some(id) = key_identity(&node) {
-                        let first = if entries.len() < 8 {
+                        let first = if entries.len() < 16 {
                             entries
                                 .iter()
-                                .find(|(k, _)| key_identity(k).as_ref() == Some(&id))
+                                .find(|(k, _)| k.value == node.value)
                                 .map(|(k, _)| (k.at.0, k.at.1))
                         } else {
                             if seen.is_empty() {
                                 for (k, _) in entries.iter() {
                                     if let Some(kid) = key_identity(k) {
-                                        seen.entry(kid).or_insert((k.at.0, k.at.1));
+                                        seen.entry(kid.owned()).or_insert((k.at.0, k.at.1));
                                     }
                                 }
                             }
+                            let id = id.owned();
                             let first = seen.get(&id).copied();
                             seen.entry(id).or_insert((node.at.0, node.at.1));
                             first
@@ -599,7 +618,7 @@ impl Builder {
                     return Ok(());
                 }
                 let at = pos(span, s.chars().count());
-                let value = scalar_value(&s, style, tag.as_deref());
+                let value = scalar_value(s, style, tag.as_deref());
                 let value = match value {
                     Value::Tagged(mut inner) => {
                         inner.at = at;
@@ -1449,7 +1468,7 @@ mod tests {
 
     #[test]
     fn numbers_read_and_print_as_serde_yaml_did() {
-        let v = |s: &str| resolve_plain(s);
+        let v = |s: &str| resolve_plain(s.into());
         assert_eq!(v("012"), Value::String("012".into()));
         assert_eq!(v("0x10"), Value::Number(Number::PosInt(16)));
         assert_eq!(v("-3"), Value::Number(Number::NegInt(-3)));
