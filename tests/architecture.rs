@@ -42,11 +42,6 @@ const STACK: &[&str] = &[
 /// merges the fix deletes its line here.
 const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[
     (
-        "diagnostics",
-        "source",
-        "PositionIndex and reread_text: the YAML parser rework (branch yaml) moves them",
-    ),
-    (
         "public",
         "render",
         "jsonld and charts assembled inside the public view: the typed view (branch view) moves them to render",

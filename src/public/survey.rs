@@ -452,6 +452,9 @@ mod tests {
             email: None,
             industry: Some(ind.into()),
             role: Some(role.into()),
+            kana: None,
+            nicknames: vec![],
+            attended: true,
             path: String::new(),
         }
     }
