@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use serde_json::json;
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile};
 use crate::privacy::gate::Gate;
@@ -20,9 +19,10 @@ use crate::privacy::terms::{
     term_problem,
 };
 use crate::public::survey::PrivacyStats;
-use crate::public::{Origin, PageSpec, PublicLab, PublicSite, lab_paths};
+use crate::public::{CommonView, LabPaths, Origin, Page, PublicLab, PublicSite};
 use crate::render::feeds::{self, FeedInfo};
-use crate::render::templates::{CommonContext, Theme};
+use crate::render::templates::Theme;
+use crate::source::lab::LabStatus;
 use crate::source::{LoadError, LoadOptions, Site, load_site};
 use crate::urls::Urls;
 
@@ -156,80 +156,6 @@ fn visit_terms<T: Send>(
         }
     }
     diags
-}
-
-fn common_context(
-    site: &Site,
-    theme: &Theme,
-    urls: &Urls,
-    public_has_program: bool,
-    has_highlights: bool,
-    live_reload_html: &str,
-) -> CommonContext {
-    let cfg = &site.config;
-    let words: BTreeMap<String, String> = theme
-        .words
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let w = |k: &str, ja: &str, en: &str| {
-        theme.words.get(k).cloned().unwrap_or_else(|| {
-            if cfg.language.code() == "ja" {
-                ja.into()
-            } else {
-                en.into()
-            }
-        })
-    };
-    let mut nav = vec![
-        (w("nav_home", "ホーム", "Home"), urls.path("index.html")),
-        (
-            w("nav_labs", "ラボ一覧", "Labs"),
-            urls.path("labs/index.html"),
-        ),
-    ];
-    if public_has_program {
-        nav.push((
-            w("nav_program", "プログラム", "Program"),
-            urls.path("program/index.html"),
-        ));
-    }
-    if has_highlights {
-        nav.push((
-            w("nav_highlights", "アンケートから", "Survey"),
-            urls.path("highlights/index.html"),
-        ));
-    }
-    for p in &site.pages {
-        nav.push((
-            p.doc.front.title.clone().unwrap_or_else(|| p.slug.clone()),
-            urls.path(&format!("{}/index.html", p.slug)),
-        ));
-    }
-    CommonContext {
-        urls: urls.clone(),
-        site: json!({
-            "title": cfg.title,
-            "description": cfg.description,
-            "base_url": urls.base_url(),
-            "base_path": urls.base_path(),
-            "language": cfg.language.code(),
-            "organizer": {"name": cfg.organizer.name, "url": cfg.organizer.url, "email": cfg.organizer.email},
-        }),
-        words,
-        lang: cfg.language.code().into(),
-        links: json!({
-            "home": urls.path("index.html"),
-            "labs": urls.path("labs/index.html"),
-            "program": if public_has_program { urls.path("program/index.html") } else { String::new() },
-            "highlights": if has_highlights { urls.path("highlights/index.html") } else { String::new() },
-            "feed": urls.path("feed.xml"),
-            "css": urls.path("style.css"),
-        }),
-        nav,
-        generator: format!("labsite {}", env!("CARGO_PKG_VERSION")),
-        live_reload_html: live_reload_html.to_string(),
-    }
 }
 
 /// Phase timings, printed with `LABSITE_TIMINGS=1` (for profiling).
@@ -555,10 +481,10 @@ impl Prepared {
                 )
             })?;
         let highlights = public.highlights(&self.redactor);
-        let common = common_context(
+        let common = CommonView::new(
             site,
-            &self.theme,
             urls,
+            &self.theme.words,
             public.has_series_program(),
             !highlights.is_empty(),
             &opts.live_reload_html,
@@ -566,19 +492,18 @@ impl Prepared {
         // Each thread renders in a context of its own holding the common
         // variables; a page's own variables are moved in and out of it.
         let page_context = || self.theme.page_context(&common);
-        let render = |page: &PageSpec,
-                      context: serde_json::Value,
-                      ctx: &mut crate::render::templates::PageContext| {
-            match self.theme.render_page_in(page, context, &common, ctx) {
-                Ok(html) => out.emit(OutputFile {
-                    path: page.path.clone(),
-                    bytes: html,
-                    origins: page.origins.clone(),
-                }),
-                Err(d) => {
-                    if let Ok(mut e) = out.render_errors.lock() {
-                        e.push(d);
-                    }
+        let render = |page: &Page, ctx: &mut crate::render::templates::PageContext| match self
+            .theme
+            .render_page_in(page, &common, ctx)
+        {
+            Ok(html) => out.emit(OutputFile {
+                path: page.path.clone(),
+                bytes: html,
+                origins: page.origins.clone(),
+            }),
+            Err(d) => {
+                if let Ok(mut e) = out.render_errors.lock() {
+                    e.push(d);
                 }
             }
         };
@@ -594,14 +519,11 @@ impl Prepared {
             if !site_wide {
                 return 0;
             }
-            let site_pages = public.site_pages(highlights);
+            let site_pages = public.site_pages(&highlights);
             let n = site_pages.len();
             site_pages
-                .into_par_iter()
-                .for_each_init(page_context, |ctx, mut page| {
-                    let context = std::mem::take(&mut page.context);
-                    render(&page, context, ctx);
-                });
+                .par_iter()
+                .for_each_init(page_context, |ctx, page| render(page, ctx));
             n
         };
         // Each lab: its pages, calendar and assets, rendered, gated and
@@ -610,10 +532,10 @@ impl Prepared {
             labs.par_iter()
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
-                    let mut lab_out = public.lab_output(i, &self.redactor);
-                    for page in &mut lab_out.pages {
-                        let context = std::mem::take(&mut page.context);
-                        render(page, context, ctx);
+                    let lab_out = public.lab_output(i, &self.redactor);
+                    let lab_pages = lab_out.pages();
+                    for page in &lab_pages {
+                        render(page, ctx);
                     }
                     if let Some(ics) = calendar_file(&public.labs[i], cfg, urls, now) {
                         out.emit(ics);
@@ -632,7 +554,7 @@ impl Prepared {
                             }
                         }
                     }
-                    (lab_out.pages.len(), lab_out.stats)
+                    (lab_pages.len(), lab_out.stats)
                 })
                 .collect()
         };
@@ -1026,7 +948,7 @@ fn calendar_file(
     now: DateTime<Utc>,
 ) -> Option<OutputFile> {
     pl.recruitment.as_ref()?;
-    let (_, _, recruit_p, ics_p) = lab_paths(&pl.id);
+    let paths = LabPaths::new(&pl.id);
     let host = urls
         .base_url()
         .split("://")
@@ -1034,7 +956,7 @@ fn calendar_file(
         .and_then(|r| r.split('/').next())
         .unwrap_or("labsite");
     let uid = format!("lab-{}@{}", pl.id, host);
-    let page_url = urls.absolute(&recruit_p);
+    let page_url = urls.absolute(&paths.recruitment);
     let location = if pl.venue.online {
         if pl.venue.name.is_empty() {
             "Online".to_string()
@@ -1059,12 +981,12 @@ fn calendar_file(
         end: pl.end_utc,
         tz: cfg.timezone,
         stamp: now,
-        cancelled: pl.status == "cancelled",
+        cancelled: pl.status == LabStatus::Cancelled,
         organizer_name: &cfg.organizer.name,
         organizer_email: &cfg.organizer.email,
     });
     Some(OutputFile {
-        path: ics_p,
+        path: paths.ics,
         bytes: ics.into_bytes(),
         origins: vec![Origin::Lab(pl.id.clone())],
     })
