@@ -14,11 +14,13 @@
 //! - [`status`]: recruitment status by the clock;
 //! - [`pages`]: the pages and each one's variables;
 //! - [`common`]: the variables every page shares;
+//! - [`event`]: a planned lab as an event, for its JSON-LD;
 //! - [`site`]: the view of a whole site, which makes the pages;
 //! - [`paths`]: where each page goes in the output;
 //! - [`words`]: UI strings with their ja/en fallbacks.
 
 pub mod common;
+pub mod event;
 pub mod lab;
 pub mod pages;
 pub mod paths;

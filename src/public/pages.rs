@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::event::EventView;
 use super::lab::{PublicLab, PublicRecruitment};
 use super::program::ProgramView;
 use super::survey::PublicSurvey;
@@ -155,14 +156,16 @@ pub struct SeriesProgramPage {
     pub program: ProgramView,
 }
 
-/// `recruitment.html`: a planned lab's call for participants.
+/// `recruitment.html`: a planned lab's call for participants. Its
+/// template also receives `jsonld`, the `<script type="application/ld+json">`
+/// element that render makes from `event`.
 #[derive(Debug, Serialize)]
 pub struct RecruitmentPage<'a> {
     pub lab: &'a PublicLab,
     pub recruitment: &'a PublicRecruitment,
     pub program: &'a ProgramView,
-    /// A ready `<script type="application/ld+json">` element.
-    pub jsonld: &'a str,
+    #[serde(skip)]
+    pub event: &'a EventView,
 }
 
 /// `page.html`: a free page.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use super::event::EventView;
 use super::lab::{PublicLab, public_lab};
 use super::pages::{
     FreePage, Highlight, HighlightsPage, HomePage, LabsPage, NotFoundPage, OgType, Origin, Page,
@@ -68,7 +69,7 @@ struct Report {
 struct Recruitment {
     title: String,
     description: String,
-    jsonld: String,
+    event: EventView,
 }
 
 /// What one lab contributes to the site: the data of its pages (made
@@ -135,7 +136,7 @@ impl LabOutput<'_> {
                     lab,
                     recruitment,
                     program: &self.program,
-                    jsonld: &call.jsonld,
+                    event: &call.event,
                 }),
             });
         }
@@ -343,7 +344,7 @@ impl<'a> PublicSite<'a> {
                 w.get("recruitment", "参加者募集", "Call for participants")
             ),
             description: description.clone(),
-            jsonld: self.event_jsonld(pl, rec, description, &paths),
+            event: EventView::new(pl, rec, description, &site.config, urls),
         });
         LabOutput {
             lab: pl,
@@ -355,49 +356,6 @@ impl<'a> PublicSite<'a> {
             recruitment,
             stats,
         }
-    }
-
-    /// The recruitment page's schema.org `Event`.
-    fn event_jsonld(
-        &self,
-        pl: &PublicLab,
-        rec: &super::lab::PublicRecruitment,
-        description: &str,
-        paths: &LabPaths,
-    ) -> String {
-        use crate::render::jsonld::{EventData, event_jsonld};
-        let (cfg, urls) = (&self.site.config, self.urls);
-        event_jsonld(&EventData {
-            name: &pl.title,
-            description,
-            start: pl.start_utc,
-            end: pl.end_utc,
-            tz: cfg.timezone,
-            cancelled: pl.status == LabStatus::Cancelled,
-            online: pl.venue.online,
-            venue_name: &pl.venue.name,
-            venue_address: &pl.venue.address,
-            page_url: &urls.absolute(&paths.recruitment),
-            image: if pl.cover_url.is_empty() {
-                None
-            } else {
-                Some(&pl.cover_url)
-            },
-            organizer_name: &cfg.organizer.name,
-            organizer_url: if cfg.organizer.url.is_empty() {
-                urls.base_url()
-            } else {
-                &cfg.organizer.url
-            },
-            price: &rec.fee,
-            currency: "JPY",
-            availability: rec.status.schema_availability(),
-            valid_through: rec.deadline_utc,
-            apply_url: &rec.form_url,
-            capacity: rec.capacity,
-            remaining: rec.seats_left,
-            language: cfg.language.code(),
-        })
     }
 
     /// The site-wide pages: home, labs index, series program, highlights,

@@ -13,7 +13,7 @@ use serde_json::Value;
 use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile};
-use crate::public::{CommonView, Page};
+use crate::public::{CommonView, Page, PageContent};
 use crate::source::Site;
 
 mod embedded {
@@ -301,7 +301,12 @@ impl Theme {
         // name; those come back after the render.
         ctx.keys.clear();
         ctx.shadowed.clear();
-        if let Ok(Value::Object(map)) = serde_json::to_value(&page.content) {
+        if let Ok(Value::Object(mut map)) = serde_json::to_value(&page.content) {
+            // What render adds to the view: the recruitment page's JSON-LD.
+            if let PageContent::Recruitment(r) = &page.content {
+                let jsonld = super::jsonld::recruitment_jsonld(r.event);
+                map.insert("jsonld".to_string(), Value::String(jsonld));
+            }
             for k in map.keys() {
                 if let Some(old) = ctx.ctx.remove(k) {
                     ctx.shadowed.push((k.clone(), old));
@@ -440,7 +445,7 @@ mod tests {
     use crate::public::common::{Links, NavEntry, OrganizerView, SiteView};
     use crate::public::lab::tests::card;
     use crate::public::pages::{
-        HomePage, LabsPage, NotFoundPage, OgType, Origin, PageContent, ProgramPage, ReportPage,
+        HomePage, LabsPage, NotFoundPage, OgType, Origin, ProgramPage, ReportPage,
     };
     use crate::public::survey::PublicSurvey;
     use crate::public::{ProgramView, PublicLab};
