@@ -83,3 +83,93 @@ impl EventView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::diagnostics::SourceFile;
+    use crate::public::lab::tests::card;
+    use crate::public::status::RecruitmentStatus;
+    use crate::source::site::{Language, Organizer, PrivacySettings};
+
+    fn config(organizer_url: &str) -> SiteConfig {
+        SiteConfig {
+            file: SourceFile::new(Path::new(""), Path::new("site.yaml"), ""),
+            title: "対話1on1ラボ".into(),
+            description: String::new(),
+            base_url: "https://example.org/lab/".into(),
+            language: Language::Ja,
+            timezone: chrono_tz::Asia::Tokyo,
+            theme: "default".into(),
+            organizer: Organizer {
+                name: "事務局".into(),
+                url: organizer_url.into(),
+                email: String::new(),
+            },
+            privacy: PrivacySettings {
+                min_group_size: 3,
+                deny: Vec::new(),
+                allow: Vec::new(),
+            },
+        }
+    }
+
+    fn recruitment(status: RecruitmentStatus, lab: &PublicLab) -> PublicRecruitment {
+        PublicRecruitment {
+            status,
+            status_label: String::new(),
+            can_apply: status.can_apply(),
+            apply_url: String::new(),
+            capacity: 8,
+            taken: 3,
+            seats_left: 5,
+            deadline: String::new(),
+            deadline_display: String::new(),
+            fee: "無料".into(),
+            audience: String::new(),
+            faq: Vec::new(),
+            page_path: String::new(),
+            ics_path: String::new(),
+            deadline_utc: lab.start_utc,
+            form_url: "https://forms.example.org/lab2".into(),
+        }
+    }
+
+    /// A cancelled lab without a cover, on a site whose organizer has no
+    /// site of its own: the event says so, the organizer links to the site,
+    /// and the form is kept (for the offer) though the page hides it.
+    #[test]
+    fn event_of_a_cancelled_lab() {
+        let urls = Urls::new("https://example.org/lab/");
+        let lab = card("2027-01-21", "第2回", LabStatus::Cancelled);
+        let rec = recruitment(RecruitmentStatus::Cancelled, &lab);
+        let e = EventView::new(&lab, &rec, "越境対話", &config(""), &urls);
+        assert!(e.cancelled);
+        assert_eq!(e.image, None);
+        assert_eq!(e.organizer_url, "https://example.org/lab/");
+        assert_eq!(
+            e.page_url,
+            "https://example.org/lab/labs/2027-01-21/recruit/"
+        );
+        assert_eq!(e.apply_url, "https://forms.example.org/lab2");
+        assert_eq!(e.availability, "https://schema.org/SoldOut");
+        assert_eq!((e.capacity, e.remaining), (8, 5));
+        assert_eq!((e.description.as_str(), e.language), ("越境対話", "ja"));
+    }
+
+    #[test]
+    fn event_of_an_open_lab_with_a_cover() {
+        let urls = Urls::new("https://example.org/lab/");
+        let mut lab = card("2027-01-21", "第2回", LabStatus::Planned);
+        lab.cover_url = "https://example.org/lab/labs/2027-01-21/cover.jpg".into();
+        let rec = recruitment(RecruitmentStatus::Open, &lab);
+        let e = EventView::new(&lab, &rec, "", &config("https://example.org/"), &urls);
+        assert!(!e.cancelled);
+        assert_eq!(e.image.as_deref(), Some(lab.cover_url.as_str()));
+        assert_eq!(e.organizer_url, "https://example.org/");
+        assert_eq!(e.availability, "https://schema.org/InStock");
+        assert_eq!((e.start, e.end), (lab.start_utc, lab.end_utc));
+    }
+}
