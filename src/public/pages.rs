@@ -263,6 +263,10 @@ mod tests {
             program: &program,
         });
         assert_eq!(keys(&lab_program), sorted(vec!["lab", "program"]));
+        let series = PageContent::SeriesProgram(SeriesProgramPage {
+            program: program.clone(),
+        });
+        assert_eq!(keys(&series), sorted(vec!["program"]));
         let free = PageContent::Free(FreePage {
             content_html: String::new(),
             toc: Vec::new(),
