@@ -20,8 +20,7 @@ use crate::output::{MemorySink, Sink};
 use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
 use crate::public::survey::PrivacyStats;
-use crate::public::{Origin, PageSpec, PublicLab, PublicSite};
-use crate::render::common::common_context;
+use crate::public::{CommonView, Origin, Page, PublicLab, PublicSite};
 use crate::render::templates::{PageContext, Theme};
 use crate::render::{OutputFile, files};
 use crate::source::terms::{allowed_terms, collect_term_table};
@@ -216,10 +215,10 @@ impl Prepared {
                 )
             })?;
         let highlights = public.highlights(&self.redactor);
-        let common = common_context(
+        let common = CommonView::new(
             site,
-            &self.theme,
             urls,
+            &self.theme.words,
             public.has_series_program(),
             !highlights.is_empty(),
             &opts.live_reload_html,
@@ -227,9 +226,9 @@ impl Prepared {
         // Each thread renders in a context of its own holding the common
         // variables; a page's own variables are moved in and out of it.
         let page_context = || self.theme.page_context(&common);
-        let render = |page: &PageSpec, context: serde_json::Value, ctx: &mut PageContext| match self
+        let render = |page: &Page, ctx: &mut PageContext| match self
             .theme
-            .render_page_in(page, context, &common, ctx)
+            .render_page_in(page, &common, ctx)
         {
             Ok(html) => out.emit(OutputFile {
                 path: page.path.clone(),
@@ -250,14 +249,11 @@ impl Prepared {
             if !site_wide {
                 return 0;
             }
-            let site_pages = public.site_pages(highlights);
+            let site_pages = public.site_pages(&highlights);
             let n = site_pages.len();
             site_pages
-                .into_par_iter()
-                .for_each_init(page_context, |ctx, mut page| {
-                    let context = std::mem::take(&mut page.context);
-                    render(&page, context, ctx);
-                });
+                .par_iter()
+                .for_each_init(page_context, |ctx, page| render(page, ctx));
             n
         };
         // Each lab: its pages, calendar and assets, rendered, gated and
@@ -266,10 +262,10 @@ impl Prepared {
             labs.par_iter()
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
-                    let mut lab_out = public.lab_output(i, &self.redactor);
-                    for page in &mut lab_out.pages {
-                        let context = std::mem::take(&mut page.context);
-                        render(page, context, ctx);
+                    let lab_out = public.lab_output(i, &self.redactor);
+                    let lab_pages = lab_out.pages();
+                    for page in &lab_pages {
+                        render(page, ctx);
                     }
                     if let Some(ics) = files::lab_calendar(&public.labs[i], cfg, urls, now) {
                         out.emit(ics);
@@ -284,7 +280,7 @@ impl Prepared {
                             Err(e) => out.io_error(format!("{}: {e}", a.path.display())),
                         }
                     }
-                    (lab_out.pages.len(), lab_out.stats)
+                    (lab_pages.len(), lab_out.stats)
                 })
                 .collect()
         };
