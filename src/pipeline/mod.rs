@@ -22,7 +22,7 @@ use crate::privacy::redact::Redactor;
 use crate::public::survey::PrivacyStats;
 use crate::public::{CommonView, Origin, Page, PublicLab, PublicSite};
 use crate::render::templates::{PageContext, Theme};
-use crate::render::{OutputFile, files};
+use crate::render::{OutputFile, charts, files};
 use crate::source::terms::{allowed_terms, collect_term_table};
 use crate::source::{LoadError, LoadOptions, Site, load_site};
 use crate::timings::Phases;
@@ -214,7 +214,10 @@ impl Prepared {
                         .collect(),
                 )
             })?;
-        let highlights = public.highlights(&self.redactor);
+        let mut highlights = public.highlights(&self.redactor);
+        for h in &mut highlights {
+            charts::draw(&mut h.survey);
+        }
         let common = CommonView::new(
             site,
             urls,
@@ -262,7 +265,10 @@ impl Prepared {
             labs.par_iter()
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
-                    let lab_out = public.lab_output(i, &self.redactor);
+                    let mut lab_out = public.lab_output(i, &self.redactor);
+                    if let Some(survey) = lab_out.survey_mut() {
+                        charts::draw(survey);
+                    }
                     let lab_pages = lab_out.pages();
                     for page in &lab_pages {
                         render(page, ctx);

@@ -87,6 +87,11 @@ pub struct LabOutput<'a> {
 }
 
 impl LabOutput<'_> {
+    /// The report's survey, for render to draw its charts into.
+    pub fn survey_mut(&mut self) -> Option<&mut PublicSurvey> {
+        self.report.as_mut().and_then(|r| r.survey.as_mut())
+    }
+
     /// The lab's pages: report, program, recruitment, where they exist.
     pub fn pages(&self) -> Vec<Page<'_>> {
         let lab = self.lab;

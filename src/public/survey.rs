@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use crate::privacy::redact::Redactor;
-use crate::render::charts;
 use crate::source::lab::{Answer, Consent, LabRecord, Participant, QuestionKind};
 use serde::Serialize;
 
@@ -24,6 +23,8 @@ pub struct QuestionResult {
     pub answered: usize,
     pub rows: Vec<Row>,
     pub mean: String,
+    /// The `rows` drawn as an inline SVG: empty here, filled in by
+    /// `render::charts::draw` (the view holds numbers; render draws them).
     pub chart_svg: String,
     /// Rating mean by industry, after small-group and complementary
     /// suppression.
@@ -240,11 +241,6 @@ pub fn public_survey(
             if !shown {
                 stats.groups_suppressed += 1;
             }
-            let chart_svg = if shown && !rows.is_empty() {
-                charts::bar_chart(&q.text, &rows, kind == "rating")
-            } else {
-                String::new()
-            };
             questions.push(QuestionResult {
                 id: q.id.clone(),
                 text: q.text.clone(),
@@ -253,7 +249,7 @@ pub fn public_survey(
                 answered,
                 rows,
                 mean,
-                chart_svg,
+                chart_svg: String::new(),
                 by_industry,
             });
         }
