@@ -188,6 +188,8 @@ fn describe_leaks(
         }
         if sources.is_empty() {
             d = d.with_note("no source file contains it as written: it may come from a template or a theme file", None);
+        } else if origins.iter().any(|o| matches!(o, Origin::Asset { .. })) {
+            d = d.with_help("a file in the lab's folder is copied into the site as it is: remove the name from that file, or move the file under the lab's `private/` folder so it is not published");
         }
         d.hide_source = !show_terms;
         diags.push(d);
@@ -259,6 +261,18 @@ fn find_sources(
             Origin::Page(slug) => {
                 if let Some(p) = site.pages.iter().find(|p| &p.slug == slug) {
                     candidates.push((p.doc.file.clone(), false));
+                }
+            }
+            Origin::Asset { lab, rel } => {
+                // A copied file is its own source: read it again (only when
+                // a leak is reported) and scan it like any other.
+                if let Some(a) = labs
+                    .get(lab.as_str())
+                    .and_then(|l| l.assets.iter().find(|a| &a.rel == rel))
+                    && let Ok(bytes) = std::fs::read(&a.path)
+                {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    candidates.push((SourceFile::new(&site.root, &a.path, text), false));
                 }
             }
         }

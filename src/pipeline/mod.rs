@@ -281,7 +281,10 @@ impl Prepared {
                             Ok(bytes) => out.emit(OutputFile {
                                 path: format!("labs/{}/{}", lab.record.id, a.rel),
                                 bytes,
-                                origins: vec![Origin::Lab(lab.record.id.clone())],
+                                origins: vec![Origin::Asset {
+                                    lab: lab.record.id.clone(),
+                                    rel: a.rel.clone(),
+                                }],
                             }),
                             Err(e) => out.io_error(format!("{}: {e}", a.path.display())),
                         }

@@ -216,7 +216,8 @@ pub fn suppress<T: Clone>(
 /// lab has at least k participants who attended (a no-show cannot hide
 /// anyone, SPEC §7.4); empty when none has.
 pub fn attribution(p: &Participant, all: &[Participant], k: usize, joiner: &str) -> String {
-    let count = |f: &dyn Fn(&Participant) -> bool| all.iter().filter(|x| x.attended && f(x)).count();
+    let count =
+        |f: &dyn Fn(&Participant) -> bool| all.iter().filter(|x| x.attended && f(x)).count();
     if let (Some(ind), Some(role)) = (&p.industry, &p.role)
         && count(&|x| x.industry.as_ref() == Some(ind) && x.role.as_ref() == Some(role)) >= k
     {
@@ -674,7 +675,8 @@ mod tests {
             .iter()
             .map(|id| person(id, "製造業", "課長", true))
             .collect();
-        let responses = response("a", "quote", Some("秘密の答えA")) + &response("b", "quote", Some("秘密の答えB"));
+        let responses = response("a", "quote", Some("秘密の答えA"))
+            + &response("b", "quote", Some("秘密の答えB"));
         let lab = lab(&people, QUESTIONS, &responses);
         let (survey, stats) = survey_of(&lab, 3);
         assert!(survey.is_withheld());
@@ -729,14 +731,21 @@ mod tests {
             }
             s
         };
-        let lab = lab(&people, QUESTIONS, &(r("a", true) + &r("b", false) + &r("c", false)));
+        let lab = lab(
+            &people,
+            QUESTIONS,
+            &(r("a", true) + &r("b", false) + &r("c", false)),
+        );
         let (survey, _) = survey_of(&lab, 3);
         let v = serde_json::to_value(&survey).unwrap();
         let topics = &v["questions"][1];
         assert_eq!(topics["id"], "topics");
         assert_eq!(topics["shown"], false);
         let text = topics.to_string();
-        assert!(!text.contains("評価") && !text.contains("継続") && !text.contains("answered"), "{text}");
+        assert!(
+            !text.contains("評価") && !text.contains("継続") && !text.contains("answered"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -754,13 +763,24 @@ mod tests {
         let lab = lab(&people, QUESTIONS, &responses);
         let (survey, _) = survey_of(&lab, 3);
         let shown = survey.shown().unwrap();
-        let q = shown.quotes.iter().find(|q| q.text == "問いを絞る").unwrap();
+        let q = shown
+            .quotes
+            .iter()
+            .find(|q| q.text == "問いを絞る")
+            .unwrap();
         assert_eq!(q.attribution, "製造業");
         // With everyone attending, the same lab attributes it to 製造業・課長.
         let people = people.replace("attended: false", "attended: true");
         let lab2 = self::lab(&people, QUESTIONS, &responses);
         let (survey, _) = survey_of(&lab2, 3);
-        let q = survey.shown().unwrap().quotes.iter().find(|q| q.text == "問いを絞る").cloned().unwrap();
+        let q = survey
+            .shown()
+            .unwrap()
+            .quotes
+            .iter()
+            .find(|q| q.text == "問いを絞る")
+            .cloned()
+            .unwrap();
         assert_eq!(q.attribution, "製造業・課長");
         // Industries present count attendees: 3 of 製造業, not 5.
         assert_eq!(shown.industries.len(), 1);

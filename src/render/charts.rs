@@ -130,5 +130,4 @@ mod tests {
         );
         assert!(suppressed.shown().is_none() && empty.chart_svg.is_empty());
     }
-
 }
