@@ -17,7 +17,6 @@ use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
 use crate::privacy::terms::{
     IdentityTerm, ParticipantIdentity, TermOwner, TermTable, deny_terms, participant_terms,
-    term_problem,
 };
 use crate::public::survey::PrivacyStats;
 use crate::public::{Origin, PageSpec, PublicLab, PublicSite, lab_paths};
@@ -40,6 +39,9 @@ pub struct Built {
     pub pages: usize,
     pub stats: PrivacyStats,
     pub warnings: Vec<Diagnostic>,
+    /// Each `privacy.allow` term found in the output, as written, and the
+    /// number of files it is in.
+    pub allowed_published: Vec<(String, usize)>,
     pub elapsed_ms: u128,
 }
 
@@ -76,6 +78,30 @@ pub fn collect_terms(site: &Site) -> (Vec<IdentityTerm>, Vec<Diagnostic>) {
     (terms, diags)
 }
 
+/// One warning per lab whose named participants lack `kana` (SPEC §7.1):
+/// without it, a name said aloud (サエキさん, Saeki-san) is not a term.
+fn missing_kana(site: &Site) -> Vec<Diagnostic> {
+    site.labs
+        .iter()
+        .filter_map(|lab| {
+            let participants = &lab.record.participants;
+            let named = participants.iter().filter(|p| p.name.is_some());
+            let missing = named.filter(|p| p.kana.is_none()).count();
+            (missing > 0).then(|| {
+                Diagnostic::warning(
+                    format!(
+                        "{missing} of {} participant(s) of lab `{}` have no `kana`: their names as read aloud (サエキさん, Saeki-san) are not checked",
+                        participants.len(),
+                        lab.record.id
+                    ),
+                    Some(Loc::yaml(&lab.record.file, "participants", false)),
+                )
+                .with_help("give each participant the reading of the name, e.g. `kana: さえき なおき`")
+            })
+        })
+        .collect()
+}
+
 /// The terms of `privacy.allow`, which the leak gate does not report.
 pub fn allowed_terms(site: &Site) -> Vec<String> {
     let allow = &site.config.privacy.allow;
@@ -85,13 +111,13 @@ pub fn allowed_terms(site: &Site) -> Vec<String> {
 /// The table of [`collect_terms`]'s terms (same indices), made without
 /// holding every term at once.
 pub fn collect_term_table(site: &Site) -> (TermTable, Vec<Diagnostic>) {
-    let mut table = TermTable::default();
+    let mut table = TermTable::with_honorifics(&site.config.privacy.honorifics);
     // The owner and the term as written are dropped on the worker threads;
     // only the normalized form comes to the (one-thread) table.
     let diags = visit_terms(
         site,
-        |t| (t.normalized, t.kind),
-        |(normalized, kind)| table.push(normalized, kind),
+        |t| (t.normalized, t.kind, t.context),
+        |(normalized, kind, context)| table.push(normalized, kind, context),
     );
     (table.finish(), diags)
 }
@@ -116,18 +142,20 @@ fn visit_terms<T: Send>(
                         lab: &lab.record.id,
                         id: &p.id,
                         name: p.name.as_deref(),
+                        kana: p.kana.as_deref(),
+                        nicknames: &p.nicknames,
                         company: p.company.as_deref(),
                         aliases: &p.aliases,
                         email: p.email.as_deref(),
                     };
                     for t in participant_terms(&identity) {
-                        if let Some(problem) = term_problem(&t.normalized) {
+                        if let Some(problem) = t.problem() {
                             diags.push(
                                 Diagnostic::error(
                                     format!("an identity term of participant `{}` is {problem}", p.id),
                                     Some(Loc::yaml(&lab.record.file, &p.path, false)),
                                 )
-                                .with_help("write the full name, company and aliases; a term the leak gate cannot check is not allowed"),
+                                .with_help("write the full company name and aliases; a term the leak gate cannot check is not allowed (a one-character name part already counts before an honorific: 林さん)"),
                             );
                         } else {
                             terms.push(map(t));
@@ -143,7 +171,7 @@ fn visit_terms<T: Send>(
         }
     }
     for t in deny_terms(&site.config.privacy.deny) {
-        if let Some(problem) = term_problem(&t.normalized) {
+        if let Some(problem) = t.problem() {
             diags.push(
                 Diagnostic::error(
                     format!("a `privacy.deny` term is {problem}"),
@@ -333,6 +361,8 @@ struct GatedSink<'a> {
     gate: &'a Gate,
     sink: &'a dyn Sink,
     leaks: Mutex<Vec<Leak>>,
+    /// Per allowed pattern: the files it is in.
+    allowed: Mutex<HashMap<u32, usize>>,
     errors: Mutex<Vec<String>>,
     paths: Mutex<Vec<String>>,
     /// CPU time spent scanning, in nanoseconds, summed over threads.
@@ -343,10 +373,15 @@ struct GatedSink<'a> {
 impl GatedSink<'_> {
     fn emit(&self, file: OutputFile) {
         let started = thread_cpu_ns();
-        let mut terms: Vec<usize> = {
-            let text = String::from_utf8_lossy(&file.bytes);
-            self.gate.scan(&text).into_iter().map(|h| h.term).collect()
-        };
+        let scan = self.gate.scan_file(&String::from_utf8_lossy(&file.bytes));
+        if !scan.allowed.is_empty()
+            && let Ok(mut a) = self.allowed.lock()
+        {
+            for p in scan.allowed {
+                *a.entry(p).or_default() += 1;
+            }
+        }
+        let mut terms: Vec<usize> = scan.hits.into_iter().map(|h| h.term).collect();
         self.scan_ns
             .fetch_add(thread_cpu_ns().saturating_sub(started), Ordering::Relaxed);
         if let Ok(mut p) = self.paths.lock() {
@@ -420,6 +455,7 @@ pub fn build_site_into(
         pages: rendered.pages,
         stats: rendered.stats,
         warnings: prepared.site.warnings.clone(),
+        allowed_published: rendered.allowed_published.clone(),
         elapsed_ms: started.elapsed().as_millis(),
     };
     // Freeing the loaded site and the automaton (hundreds of MB at 10,000
@@ -449,7 +485,8 @@ fn full_build(
         out.scan_ns.load(Ordering::Relaxed),
         rendered.stats.redact_ns,
     );
-    prepared.finish(out, opts)?;
+    let mut rendered = rendered;
+    rendered.allowed_published = prepared.finish(out, opts)?;
     Ok((prepared, rendered))
 }
 
@@ -467,7 +504,9 @@ pub struct Prepared {
 impl Prepared {
     fn new(root: &Path, opts: &BuildOptions, phases: &mut Phases) -> Result<Prepared, BuildError> {
         let now = opts.now.unwrap_or_else(Utc::now);
-        let site = load_site(root, &opts.load)?;
+        let mut site = load_site(root, &opts.load)?;
+        let kana = missing_kana(&site);
+        site.warnings.extend(kana);
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
         let (terms, mut diags) = collect_term_table(&site);
@@ -518,6 +557,7 @@ impl Prepared {
             gate: &self.gate,
             sink,
             leaks: Mutex::new(Vec::new()),
+            allowed: Mutex::new(HashMap::new()),
             errors: Mutex::new(Vec::new()),
             paths: Mutex::new(Vec::new()),
             scan_ns: AtomicU64::new(0),
@@ -651,6 +691,7 @@ impl Prepared {
                 stats,
                 cards: public.into_cards(),
                 cards_changed,
+                allowed_published: Vec::new(),
             });
         }
         let site_origin = vec![Origin::Site];
@@ -698,6 +739,7 @@ impl Prepared {
             stats,
             cards: public.into_cards(),
             cards_changed,
+            allowed_published: Vec::new(),
         })
     }
 
@@ -716,8 +758,22 @@ impl Prepared {
     }
 
     /// Every error the render met: broken templates, duplicate paths,
-    /// leaks, I/O.
-    fn finish(&self, out: GatedSink, opts: &BuildOptions) -> Result<(), BuildError> {
+    /// leaks, I/O. On success, the allowed terms found in the output.
+    fn finish(
+        &self,
+        out: GatedSink,
+        opts: &BuildOptions,
+    ) -> Result<Vec<(String, usize)>, BuildError> {
+        let mut allowed: Vec<(String, usize)> = out
+            .allowed
+            .lock()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|(&p, &n)| Some((self.gate.allowed_term(p)?.to_string(), n)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        allowed.sort();
         let mut diags = Vec::new();
         let mut render_errors = out.render_errors.into_inner().unwrap_or_default();
         if !render_errors.is_empty() {
@@ -760,7 +816,7 @@ impl Prepared {
         if !io_errors.is_empty() {
             return Err(BuildError::Io(io_errors.join("\n")));
         }
-        Ok(())
+        Ok(allowed)
     }
 }
 
@@ -772,6 +828,8 @@ struct Rendered {
     cards: Vec<PublicLab>,
     /// A partial render found a lab's public record changed.
     cards_changed: bool,
+    /// Allowed terms found in the output (filled by `finish`).
+    allowed_published: Vec<(String, usize)>,
 }
 
 /// A built site kept in memory by `serve`, rebuilt in part when only a
@@ -1121,7 +1179,7 @@ fn leak_diagnostics(
             listed.push_str(&format!(" and {} more", paths.len() - LISTED));
         }
         let mut d = Diagnostic::error(format!("leak gate: {listed} contain{} an identity term of {owner}{what}", if paths.len() == 1 { "s" } else { "" }), None)
-            .with_help("remove the name from the source, or, if it is not identifying, add it to `privacy.allow` in site.yaml with a reason");
+            .with_help("rewrite the sentence so that it names no one (「ある参加者は…」); `privacy.allow` in site.yaml is only for words that are not anyone's name, and a name part it lists still counts before an honorific (森田さん)");
         let sources = find_sources(gate, t, &origins, site, &mut scanned);
         for loc in sources.iter().take(5) {
             d = d.with_note("the term comes from here", Some(loc.clone()));

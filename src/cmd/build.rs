@@ -7,12 +7,23 @@ use crate::diagnostics::report;
 use crate::pipeline::{BuildError, BuildOptions, Built, build_site_into};
 
 /// The privacy summary printed after `build` and `check`.
+/// Every `privacy.allow` term found in the output is listed, so that an
+/// allowed word that turns out to be a name does not go unnoticed.
 pub fn privacy_summary(b: &Built) -> String {
     let s = &b.stats;
-    format!(
+    let mut out = format!(
         "privacy: {} quote(s) published, {} redaction(s), {} group(s) suppressed, {} response(s) left out for lack of consent",
         s.quotes, s.redactions, s.groups_suppressed, s.responses_without_consent
-    )
+    );
+    if !b.allowed_published.is_empty() {
+        let listed: Vec<String> = b
+            .allowed_published
+            .iter()
+            .map(|(term, n)| format!("{term} ({n} {})", if *n == 1 { "page" } else { "pages" }))
+            .collect();
+        out.push_str(&format!("\nallowed and published: {}", listed.join(", ")));
+    }
+    out
 }
 
 /// Print the errors of a failed build; returns the exit code.

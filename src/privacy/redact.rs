@@ -8,9 +8,10 @@ use std::cmp::Reverse;
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind, StartKind};
 
 use super::normalize::{normalize, normalize_loose};
+use super::rules::{self, Honorifics, View, counts, for_each_match, word_flags};
 use super::terms::{IdentityTerm, TermKind, TermTable, legal_form_after, legal_form_before};
 
 const COMPANY: &str = "〇〇社";
@@ -31,6 +32,9 @@ pub struct Redactor {
     /// Per pattern of `matcher`: the kind of the first term with that
     /// normalized form.
     kinds: Vec<TermKind>,
+    /// Per pattern: when an occurrence counts ([`rules::flags`]).
+    flags: Vec<u8>,
+    honorifics: Honorifics,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,9 +67,13 @@ impl Redactor {
     }
 
     pub fn from_table(table: &TermTable) -> Redactor {
+        // Anchored searches too: where a match does not count (not a whole
+        // word, no honorific), the shorter ones at the same place are
+        // tried (`rules::for_each_match`).
         let matcher = (!table.patterns.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Both)
                 .build(table.patterns.iter().map(|p| p.as_bytes()))
                 .map(Arc::new)
                 .expect("identity terms build an automaton")
@@ -73,12 +81,16 @@ impl Redactor {
         Redactor {
             matcher,
             kinds: table.kinds.clone(),
+            flags: table_flags(table),
+            honorifics: table.honorifics.clone(),
         }
     }
 
     /// The automaton of every usable term (those with no
-    /// [`term_problem`](crate::privacy::terms::term_problem)), allowed terms included: it matches wherever the
-    /// leak gate's terms occur, so the gate's quick pass can use it.
+    /// [`term_problem`](crate::privacy::terms::term_problem)), allowed
+    /// terms included: it matches wherever the leak gate's terms occur, so
+    /// the gate's quick pass can use it. Leftmost-longest, with anchored
+    /// searches supported.
     pub fn automaton(&self) -> Option<Arc<AhoCorasick>> {
         self.matcher.clone()
     }
@@ -108,7 +120,15 @@ impl Redactor {
         let mut spans = Vec::new();
         if let Some(matcher) = &self.matcher {
             let norm = normalize(text);
-            for m in matcher.find_iter(&norm.text) {
+            let view = View {
+                text: &norm.text,
+                gaps: &norm.gaps,
+            };
+            for_each_match(matcher, &norm.text, |m| {
+                let p = m.pattern().as_usize();
+                if !counts(self.flags[p], &self.honorifics, view, m.start(), m.end()) {
+                    return false;
+                }
                 let mut range = m.range();
                 let placeholder = match self.kinds[m.pattern().as_usize()] {
                     TermKind::Company | TermKind::Denied => {
@@ -126,7 +146,8 @@ impl Redactor {
                     placeholder,
                     rank: 0,
                 });
-            }
+                true
+            });
         }
         if text
             .bytes()
@@ -180,6 +201,17 @@ impl Redactor {
             count: merged.len(),
         }
     }
+}
+
+/// Per pattern of `table`: its word flags, and whether it is under the
+/// honorific rule.
+pub(crate) fn table_flags(table: &TermTable) -> Vec<u8> {
+    table
+        .patterns
+        .iter()
+        .zip(&table.honorific)
+        .map(|(p, &h)| word_flags(p) | if h { rules::flags::HONORIFIC } else { 0 })
+        .collect()
 }
 
 /// Whether the text after a company match goes on with 社 (ヤマダ社), which
@@ -372,6 +404,7 @@ pub(crate) mod tests {
             company: Some("株式会社ヤマダ製作所"),
             aliases: &aliases,
             email: Some("taro@yamada.example"),
+            ..ParticipantIdentity::default()
         });
         terms.extend(deny_terms(&["競合商事".to_string()]));
         terms
@@ -424,6 +457,7 @@ pub(crate) mod tests {
             company: Some("株式会社ヤマダ"),
             aliases: &[],
             email: None,
+            ..ParticipantIdentity::default()
         });
         let r = Redactor::new(&terms);
         assert_eq!(r.redact("株式会社ヤマダにて").text, "〇〇社にて");
@@ -628,9 +662,12 @@ pub(crate) mod tests {
             let identity: Vec<IdentityTerm> = deny_terms(&terms);
             let redactor = Redactor::new(&identity);
             let mut text = String::new();
+            // Brackets: a Latin term counts only as a whole word.
             for (filler, which, choice) in &pieces {
                 text.push_str(filler);
+                text.push('「');
                 text.push_str(&disguise(&terms[which % terms.len()], choice));
+                text.push('」');
             }
             text.push_str(&tail);
             let out = redactor.redact(&text).text;

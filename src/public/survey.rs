@@ -452,6 +452,8 @@ mod tests {
         Participant {
             id: id.into(),
             name: None,
+            kana: None,
+            nicknames: vec![],
             company: None,
             aliases: vec![],
             email: None,

@@ -41,6 +41,10 @@ pub struct Venue {
 pub struct Participant {
     pub id: String,
     pub name: Option<String>,
+    /// The reading of the name, parts separated by white space.
+    pub kana: Option<String>,
+    /// Other names the person goes by.
+    pub nicknames: Vec<String>,
     pub company: Option<String>,
     pub aliases: Vec<String>,
     pub email: Option<String>,
@@ -384,8 +388,16 @@ fn read_venue(m: &Map) -> Venue {
     venue
 }
 
-const PARTICIPANT_KEYS: [&str; 7] = [
-    "id", "name", "company", "aliases", "email", "industry", "role",
+const PARTICIPANT_KEYS: [&str; 9] = [
+    "id",
+    "name",
+    "kana",
+    "nicknames",
+    "company",
+    "aliases",
+    "email",
+    "industry",
+    "role",
 ];
 
 fn read_participants(ctx: &Ctx, v: &Value) -> Vec<Participant> {
@@ -409,6 +421,8 @@ fn read_participants(ctx: &Ctx, v: &Value) -> Vec<Participant> {
         out.push(Participant {
             id,
             name: p.opt_text("name"),
+            kana: p.opt_text("kana").filter(|s| !s.trim().is_empty()),
+            nicknames: p.text_list("nicknames"),
             company: p.opt_text("company"),
             aliases: p.text_list("aliases"),
             email: p.opt_text("email"),

@@ -41,6 +41,8 @@ pub struct PrivacySettings {
     pub min_group_size: usize,
     pub deny: Vec<String>,
     pub allow: Vec<AllowedTerm>,
+    /// Honorifics and titles beyond the closed list (SPEC §7.1).
+    pub honorifics: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -245,13 +247,14 @@ pub fn read_site(
         min_group_size: 3,
         deny: Vec::new(),
         allow: Vec::new(),
+        honorifics: Vec::new(),
     };
     if let Some(v) = m.get("privacy")
         && let Some(p) = ctx.map(
             v,
             "privacy",
             "the privacy settings",
-            &["min_group_size", "deny", "allow"],
+            &["min_group_size", "deny", "allow", "honorifics"],
         )
     {
         if let Some(k) = p.opt_u32("min_group_size") {
@@ -266,6 +269,7 @@ pub fn read_site(
             }
         }
         privacy.deny = p.text_list("deny");
+        privacy.honorifics = p.text_list("honorifics");
         if let Some(list) = p.get("allow") {
             for (path, item) in ctx.seq(list, &child("privacy", "allow"), "allowed terms") {
                 if let Some(a) = ctx.map(item, &path, "an allowed term", &["term", "reason"]) {
