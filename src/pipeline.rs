@@ -40,8 +40,8 @@ pub struct Built {
     pub stats: PrivacyStats,
     pub warnings: Vec<Diagnostic>,
     /// Each `privacy.allow` term found in the output, as written, and the
-    /// number of files it is in.
-    pub allowed_published: Vec<(String, usize)>,
+    /// output files it is in.
+    pub allowed_published: Vec<(String, Vec<String>)>,
     pub elapsed_ms: u128,
 }
 
@@ -362,7 +362,7 @@ struct GatedSink<'a> {
     sink: &'a dyn Sink,
     leaks: Mutex<Vec<Leak>>,
     /// Per allowed pattern: the files it is in.
-    allowed: Mutex<HashMap<u32, usize>>,
+    allowed: Mutex<HashMap<u32, Vec<String>>>,
     errors: Mutex<Vec<String>>,
     paths: Mutex<Vec<String>>,
     /// CPU time spent scanning, in nanoseconds, summed over threads.
@@ -378,7 +378,7 @@ impl GatedSink<'_> {
             && let Ok(mut a) = self.allowed.lock()
         {
             for p in scan.allowed {
-                *a.entry(p).or_default() += 1;
+                a.entry(p).or_default().push(file.path.clone());
             }
         }
         let mut terms: Vec<usize> = scan.hits.into_iter().map(|h| h.term).collect();
@@ -763,13 +763,17 @@ impl Prepared {
         &self,
         out: GatedSink,
         opts: &BuildOptions,
-    ) -> Result<Vec<(String, usize)>, BuildError> {
-        let mut allowed: Vec<(String, usize)> = out
+    ) -> Result<Vec<(String, Vec<String>)>, BuildError> {
+        let mut allowed: Vec<(String, Vec<String>)> = out
             .allowed
             .lock()
             .map(|a| {
                 a.iter()
-                    .filter_map(|(&p, &n)| Some((self.gate.allowed_term(p)?.to_string(), n)))
+                    .filter_map(|(&p, files)| {
+                        let mut files = files.clone();
+                        files.sort();
+                        Some((self.gate.allowed_term(p)?.to_string(), files))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -829,7 +833,7 @@ struct Rendered {
     /// A partial render found a lab's public record changed.
     cards_changed: bool,
     /// Allowed terms found in the output (filled by `finish`).
-    allowed_published: Vec<(String, usize)>,
+    allowed_published: Vec<(String, Vec<String>)>,
 }
 
 /// A built site kept in memory by `serve`, rebuilt in part when only a
