@@ -136,7 +136,8 @@ fn an_allowed_name_part_still_counts_before_an_honorific() {
     let r = build(dir.path(), &dir.path().join("public"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains("allowed and published: 森田 (1 page, feed.xml)"),
+        r.stderr
+            .contains("allowed and published: 森田 (1 page, feed.xml)"),
         "{}",
         r.stderr
     );

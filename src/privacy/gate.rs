@@ -1218,6 +1218,103 @@ mod tests {
         assert!(Gate::new(&terms, &[]).scan("林 さん").is_empty());
     }
 
+    /// The gate as a build makes it: from a table, with the redactor's
+    /// automaton for the quick pass.
+    fn built_gate(terms: &[IdentityTerm], allow: &[&str]) -> Gate {
+        let allow: Vec<String> = allow.iter().map(|a| a.to_string()).collect();
+        let redactor = crate::privacy::redact::Redactor::new(terms);
+        Gate::new(terms, &allow).with_quick_automaton(redactor.automaton())
+    }
+
+    fn hits_named(text: &str) -> Vec<String> {
+        let terms = crate::privacy::redact::tests::named();
+        let mut quick: Vec<String> = built_gate(&terms, &[])
+            .scan(text)
+            .into_iter()
+            .map(|h| terms[h.term].normalized.clone())
+            .collect();
+        let exact: Vec<String> = Gate::new(&terms, &[])
+            .scan(text)
+            .into_iter()
+            .map(|h| terms[h.term].normalized.clone())
+            .collect();
+        assert_eq!(quick, exact, "{text}");
+        quick.dedup();
+        quick
+    }
+
+    #[test]
+    fn markup_names_are_not_text() {
+        let page =
+            r#"<ul class="main"><li style="font-weight:bold">online AI email</li><wei></wei></ul>"#;
+        assert!(hits_named(page).is_empty());
+        assert_eq!(hits_named("<p>Li-san</p>"), ["li"]);
+        assert_eq!(hits_named(r#"<img alt="Wei" src="a.png">"#), ["wei"]);
+        assert_eq!(hits_named("<p>Hello</p><p>Li-san</p>"), ["li"]);
+        assert_eq!(hits_named("<p>Ai <b>Sato</b></p>"), ["aisato", "sato"]);
+        assert_eq!(
+            mask_tag(r#"<li class="x" data-y=z hidden>"#),
+            "<\0\0 \0\0\0\0\0=\"x\" \0\0\0\0\0\0=z \0\0\0\0\0\0>"
+        );
+        assert_eq!(mask_tag("<!-- li -->"), "<!-- li -->");
+        assert_eq!(mask_tag("</li>"), "</\0\0>");
+    }
+
+    #[test]
+    fn the_honorific_rule_in_the_gate() {
+        assert_eq!(
+            hits_named("<p>林業と森林、つもり、メモリ、さえき駅、positive</p>"),
+            Vec::<String>::new()
+        );
+        assert_eq!(hits_named("<p>林さんの工夫</p>"), ["林"]);
+        assert_eq!(hits_named("<p>林<b>部長</b></p>"), ["林"]);
+        assert_eq!(hits_named("<p>さえき様</p>"), ["さえき"]);
+        assert_eq!(hits_named("<p>Mr. Saeki</p>"), ["saeki"]);
+        assert_eq!(hits_named("<p>さえきなおき</p>"), ["さえきなおき"]);
+        assert_eq!(hits_named(r#"{"q":"\u6797\u3055\u3093"}"#), ["林"]);
+    }
+
+    #[test]
+    fn an_allowed_name_part_falls_under_the_honorific_rule() {
+        let terms = participant_terms(&ParticipantIdentity {
+            lab: "l",
+            id: "p",
+            name: Some("中間 千尋"),
+            ..ParticipantIdentity::default()
+        });
+        let gate = built_gate(&terms, &["中間"]);
+        let scan = gate.scan_file("<p>中間管理職の話</p>");
+        assert!(scan.hits.is_empty());
+        assert_eq!(scan.allowed.len(), 1);
+        assert_eq!(gate.allowed_term(scan.allowed[0]), Some("中間"));
+        assert_eq!(gate.scan("<p>中間さんの話</p>").len(), 1);
+        assert_eq!(
+            Gate::new(&terms, &["中間".to_string()])
+                .scan("中間さん")
+                .len(),
+            1
+        );
+        // An allowed word that is no one's name drops out.
+        let deny = deny_terms(&["ラボ".to_string()]);
+        let gate = built_gate(&deny, &["ラボ"]);
+        assert!(gate.scan("ラボさん").is_empty());
+    }
+
+    #[test]
+    fn allowed_terms_in_a_cached_tag_are_found_on_every_page() {
+        let terms = deny_terms(&["ラボ".to_string(), "競合商事".to_string()]);
+        let gate = built_gate(&terms, &["ラボ"]);
+        let page = r#"<meta content="1on1ラボ"><link href="a.css"><p>本文</p>"#;
+        for _ in 0..3 {
+            let scan = gate.scan_file(page);
+            assert!(scan.hits.is_empty());
+            assert_eq!(scan.allowed.len(), 1);
+        }
+        // The clean tags were cached (`<link>`, `<p>`, `</p>`), the one
+        // with the allowed term not.
+        CLEAN_TAGS.with_borrow(|c| assert_eq!(c.tags.len(), 3));
+    }
+
     #[test]
     fn gate_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
@@ -1298,6 +1395,41 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// With whole-word Latin terms and the honorific rule, the quick
+        /// pass (leftmost-longest, falling back on refused matches) never
+        /// calls a file clean that the exact scan (every match) finds a
+        /// term in, and both agree on the terms.
+        #[test]
+        fn quick_pass_with_word_and_honorific_rules_agrees_with_the_exact_scan(
+            pieces in prop::collection::vec(0usize..22, 0..14),
+            allow_li in any::<bool>(),
+        ) {
+            const PIECES: [&str; 22] = [
+                "li", "ai", "sato", "wei", "-san", "さん", "mr.", " ", "<b>", "</b>",
+                "x", "林", "森", "業", "online", "部長", "さえき", "サエキ", "naoki",
+                "なおき", "Saeki", "\u{3000}",
+            ];
+            let text: String = pieces.iter().map(|&p| PIECES[p]).collect();
+            let terms = crate::privacy::redact::tests::named();
+            let allow: &[&str] = if allow_li { &["li", "林"] } else { &[] };
+            let quick = built_gate(&terms, allow);
+            let allow: Vec<String> = allow.iter().map(|a| a.to_string()).collect();
+            let exact = Gate::new(&terms, &allow);
+            let found = |g: &Gate| {
+                let mut t: Vec<usize> = g.scan(&text).into_iter().map(|h| h.term).collect();
+                t.sort_unstable();
+                t
+            };
+            prop_assert_eq!(found(&quick), found(&exact), "{:?}", text);
+            // And the redactor (of plain text: quotes) leaves nothing the
+            // gate would find.
+            if !text.contains('<') {
+                let redacted = crate::privacy::redact::Redactor::new(&terms).redact(&text).text;
+                let gate = Gate::new(&terms, &[]);
+                prop_assert!(gate.scan(&redacted).is_empty(), "{:?} -> {:?}", text, redacted);
+            }
+        }
 
         /// The quick pass on the redactor's automaton, with allowed terms,
         /// never calls a file clean that the exact scan finds a term in.

@@ -574,6 +574,128 @@ pub(crate) mod tests {
         assert_eq!(r.redact("林さんと競合").text, "林さんと〇〇社");
     }
 
+    /// 佐伯 直樹 (with kana and a nickname), 林 亮, Li Wei, Ai Sato.
+    pub(crate) fn named() -> Vec<IdentityTerm> {
+        let nicknames = vec!["サエ".to_string()];
+        let mut terms = participant_terms(&ParticipantIdentity {
+            lab: "l",
+            id: "p1",
+            name: Some("佐伯 直樹"),
+            kana: Some("さえき なおき"),
+            nicknames: &nicknames,
+            company: Some("東雲重工業株式会社"),
+            ..ParticipantIdentity::default()
+        });
+        for (id, name, kana) in [
+            ("p2", "林 亮", Some("はやし りょう")),
+            ("p3", "Li Wei", None),
+            ("p4", "Ai Sato", None),
+            ("p5", "伊東 学", Some("いとう まなぶ")),
+            ("p6", "森 陽子", Some("もり ようこ")),
+        ] {
+            terms.extend(participant_terms(&ParticipantIdentity {
+                lab: "l",
+                id,
+                name: Some(name),
+                kana,
+                ..ParticipantIdentity::default()
+            }));
+        }
+        terms
+    }
+
+    fn redact_named(text: &str) -> String {
+        Redactor::new(&named()).redact(text).text
+    }
+
+    #[test]
+    fn readings_are_redacted_and_the_honorific_stays() {
+        for (text, want) in [
+            ("サエキさんが", "〇〇さんが"),
+            ("さえき様に", "〇〇様に"),
+            ("ｻｴｷさん", "〇〇さん"),
+            ("Saeki-san said", "〇〇-san said"),
+            ("Mr. Saeki said", "Mr. 〇〇 said"),
+            ("SAEKI said", "〇〇 said"),
+            ("サエキナオキです", "〇〇です"),
+            ("Naoki Saeki", "〇〇"),
+            ("Itō-san", "〇〇-san"),
+            ("Itoh", "〇〇"),
+            ("イトウマナブ", "〇〇"),
+            ("サエが来た", "〇〇が来た"),
+            ("林さんの工夫", "〇〇さんの工夫"),
+            ("林 部長の工夫", "〇〇 部長の工夫"),
+            ("モリさん", "〇〇さん"),
+        ] {
+            assert_eq!(redact_named(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn ordinary_words_are_not_names() {
+        for text in [
+            "つもり",
+            "メモリ",
+            "positive",
+            "林業と森林",
+            "さえきという地名",
+            "モリモリ食べる",
+            "Itoman",
+        ] {
+            assert_eq!(redact_named(text), text);
+        }
+    }
+
+    #[test]
+    fn latin_names_are_whole_words() {
+        let clean = "online <li> main AI email font-weight Weiss Satoshi";
+        assert_eq!(redact_named(clean), clean);
+        for (text, want) in [
+            ("Li-san said", "〇〇-san said"),
+            ("Li san said", "〇〇 san said"),
+            ("Ms. Ai", "Ms. 〇〇"),
+            ("Aiさん", "〇〇さん"),
+            ("Wei said", "〇〇 said"),
+            ("Ai Sato", "〇〇"),
+            ("Sato Ai", "〇〇"),
+            ("佐藤Sato氏", "佐藤〇〇氏"),
+        ] {
+            assert_eq!(redact_named(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn legal_marks_go_with_the_company() {
+        for text in [
+            "㈱東雲重工業",
+            "(株)東雲重工業",
+            "（株）東雲重工業",
+            "株式会社東雲重工業",
+            "東雲重工業株式会社",
+            "東雲重工業 株式会社",
+            "東雲重工業(株)",
+            "東雲重工業㈱",
+        ] {
+            assert_eq!(
+                redact_named(&format!("{text}の事例")),
+                "〇〇社の事例",
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn privacy_honorifics_extend_the_list() {
+        let terms = named();
+        let mut table = TermTable::with_honorifics(&["殿".to_string()]);
+        for t in &terms {
+            table.push(t.normalized.clone(), t.kind.clone(), t.context);
+        }
+        let r = Redactor::from_table(&table.finish());
+        assert_eq!(r.redact("林殿へ").text, "〇〇殿へ");
+        assert_eq!(redact_named("林殿へ"), "林殿へ");
+    }
+
     #[test]
     fn redactor_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
