@@ -363,7 +363,11 @@ impl Gate {
                 return true;
             }
         }
-        let decoded = decode(base, |_| false, false);
+        // An escaped `<` (`&lt;`, `\u003c`, `%3C`) decodes to something that
+        // looks like a tag but is text a reader sees: then no tag is masked
+        // here (the exact scan, which masks before decoding, decides).
+        let decoded = decode(base, |c| matches!(c, '<' | '>'), false);
+        let mask = !decoded.as_ref().is_some_and(|(_, angle)| *angle);
         let source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
         // Normalizing the joined text equals joining the normalized pieces
         // (what the exact scan's views hold) unless a piece begins with a
@@ -401,13 +405,19 @@ impl Gate {
             let mut fresh: Vec<(u128, usize)> = Vec::new();
             for t in tags {
                 let tag = &source[t];
-                let key = TAG_HASHER.hash(tag.as_bytes()).as_u128();
+                // A tag clean with its names masked is not known clean
+                // without: another key.
+                let key = TAG_HASHER.hash(tag.as_bytes()).as_u128() ^ u128::from(!mask);
                 if cache.tags.contains(&key) {
                     continue;
                 }
                 joined.push('\0');
                 fresh.push((key, joined.len()));
-                normalize_append(&mut joined, &mut gaps, &mask_tag(tag));
+                if mask {
+                    normalize_append(&mut joined, &mut gaps, &mask_tag(tag));
+                } else {
+                    normalize_append(&mut joined, &mut gaps, tag);
+                }
             }
             let mut found = Vec::new();
             let hit = self.hit(matcher, numbering, view(&joined, &gaps), &mut found);
@@ -536,8 +546,13 @@ impl Gate {
     /// Whether a character produced by decoding an escape could be part of
     /// a term occurrence that the plain view misses: it occurs in a term,
     /// or normalization drops it (white space), joining its neighbours.
+    /// An angle bracket matters too: the stripped view would take
+    /// `\u003cSaeki\u003e` for a tag, where a reader sees text.
     fn decoded_char_matters(&self, c: char) -> bool {
-        !c.is_ascii() || c.is_whitespace() || self.ascii_in_terms[c.to_ascii_lowercase() as usize]
+        !c.is_ascii()
+            || c.is_whitespace()
+            || matches!(c, '<' | '>')
+            || self.ascii_in_terms[c.to_ascii_lowercase() as usize]
     }
 }
 
@@ -1258,6 +1273,19 @@ mod tests {
         );
         assert_eq!(mask_tag("<!-- li -->"), "<!-- li -->");
         assert_eq!(mask_tag("</li>"), "</\0\0>");
+    }
+
+    #[test]
+    fn an_escaped_tag_is_text() {
+        assert_eq!(hits_named("<p>&lt;Saeki&gt; said</p>"), ["saeki"]);
+        assert_eq!(hits_named(r#"{"q":"\u003cSaeki\u003e"}"#), ["saeki"]);
+        assert_eq!(hits_named("<p>&lt;li&gt;Li-san&lt;/li&gt;</p>"), ["li"]);
+        // A real tag of that name is markup, before and after.
+        assert!(hits_named("<saeki>x</saeki>").is_empty());
+        assert_eq!(
+            hits_named("<saeki>x</saeki><p>&lt;Saeki&gt;</p>"),
+            ["saeki"]
+        );
     }
 
     #[test]
