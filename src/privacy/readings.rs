@@ -512,4 +512,35 @@ mod tests {
     fn empty_reading() {
         assert_eq!(readings("  "), Readings::default());
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any kana gives romaji of Latin letters (and the apostrophe),
+        /// the plain spelling first, and whole names made of the parts.
+        #[test]
+        fn romaji_is_latin_and_whole_names_hold_the_parts(
+            a in "[ぁ-ゖァ-ヶー]{1,6}",
+            b in "[ぁ-ゖァ-ヶー]{1,6}",
+        ) {
+            let r = readings(&format!("{a} {b}"));
+            for w in &r.part_romaji {
+                prop_assert!(w.chars().all(|c| c.is_ascii_lowercase() || c == '\'' || "āīūēō".contains(c)), "{:?}", w);
+            }
+            let hira_a: String = a.chars().map(to_hiragana).collect();
+            let hira_b: String = b.chars().map(to_hiragana).collect();
+            let whole = format!("{hira_a}{hira_b}");
+            prop_assert!(r.whole.contains(&whole));
+            prop_assert!(r.part_kana.contains(&hira_a));
+            let ra = romanize(&hira_a);
+            let rb = romanize(&hira_b);
+            if let (Some(x), Some(y)) = (ra.first(), rb.first()) {
+                let (xy, yx) = (format!("{x} {y}"), format!("{y} {x}"));
+                prop_assert!(r.whole.contains(&xy));
+                prop_assert!(r.whole.contains(&yx));
+            }
+        }
+    }
 }
