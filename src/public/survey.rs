@@ -447,13 +447,14 @@ mod tests {
         Participant {
             id: id.into(),
             name: None,
-            kana: None,
-            nicknames: vec![],
             company: None,
             aliases: vec![],
             email: None,
             industry: Some(ind.into()),
             role: Some(role.into()),
+            kana: None,
+            nicknames: vec![],
+            attended: true,
             path: String::new(),
         }
     }
