@@ -20,10 +20,9 @@ use crate::output::{MemorySink, Sink};
 use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
 use crate::public::survey::PrivacyStats;
-use crate::public::{Origin, PageSpec, PublicLab, PublicSite};
-use crate::render::common::common_context;
+use crate::public::{CommonView, Origin, Page, PublicLab, PublicSite};
 use crate::render::templates::{PageContext, Theme};
-use crate::render::{OutputFile, files};
+use crate::render::{OutputFile, charts, files};
 use crate::source::terms::{allowed_terms, collect_term_table};
 use crate::source::{LoadError, LoadOptions, Site, load_site};
 use crate::timings::Phases;
@@ -223,11 +222,14 @@ impl Prepared {
                         .collect(),
                 )
             })?;
-        let highlights = public.highlights(&self.redactor);
-        let common = common_context(
+        let mut highlights = public.highlights(&self.redactor);
+        for h in &mut highlights {
+            charts::draw(&mut h.survey);
+        }
+        let common = CommonView::new(
             site,
-            &self.theme,
             urls,
+            &self.theme.words,
             public.has_series_program(),
             !highlights.is_empty(),
             &opts.live_reload_html,
@@ -235,9 +237,9 @@ impl Prepared {
         // Each thread renders in a context of its own holding the common
         // variables; a page's own variables are moved in and out of it.
         let page_context = || self.theme.page_context(&common);
-        let render = |page: &PageSpec, context: serde_json::Value, ctx: &mut PageContext| match self
+        let render = |page: &Page, ctx: &mut PageContext| match self
             .theme
-            .render_page_in(page, context, &common, ctx)
+            .render_page_in(page, &common, ctx)
         {
             Ok(html) => out.emit(OutputFile {
                 path: page.path.clone(),
@@ -258,14 +260,11 @@ impl Prepared {
             if !site_wide {
                 return 0;
             }
-            let site_pages = public.site_pages(highlights);
+            let site_pages = public.site_pages(&highlights);
             let n = site_pages.len();
             site_pages
-                .into_par_iter()
-                .for_each_init(page_context, |ctx, mut page| {
-                    let context = std::mem::take(&mut page.context);
-                    render(&page, context, ctx);
-                });
+                .par_iter()
+                .for_each_init(page_context, |ctx, page| render(page, ctx));
             n
         };
         // Each lab: its pages, calendar and assets, rendered, gated and
@@ -275,9 +274,12 @@ impl Prepared {
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
                     let mut lab_out = public.lab_output(i, &self.redactor);
-                    for page in &mut lab_out.pages {
-                        let context = std::mem::take(&mut page.context);
-                        render(page, context, ctx);
+                    if let Some(survey) = lab_out.survey_mut() {
+                        charts::draw(survey);
+                    }
+                    let lab_pages = lab_out.pages();
+                    for page in &lab_pages {
+                        render(page, ctx);
                     }
                     if let Some(ics) = files::lab_calendar(&public.labs[i], cfg, urls, now) {
                         out.emit(ics);
@@ -292,7 +294,7 @@ impl Prepared {
                             Err(e) => out.io_error(format!("{}: {e}", a.path.display())),
                         }
                     }
-                    (lab_out.pages.len(), lab_out.stats)
+                    (lab_pages.len(), lab_out.stats)
                 })
                 .collect()
         };
