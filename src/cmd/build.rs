@@ -7,12 +7,39 @@ use crate::diagnostics::report;
 use crate::pipeline::{BuildError, BuildOptions, Built, build_site_into};
 
 /// The privacy summary printed after `build` and `check`.
+/// Every `privacy.allow` term found in the output is listed, so that an
+/// allowed word that turns out to be a name does not go unnoticed.
 pub fn privacy_summary(b: &Built) -> String {
     let s = &b.stats;
-    format!(
+    let mut out = format!(
         "privacy: {} quote(s) published, {} redaction(s), {} group(s) suppressed, {} response(s) left out for lack of consent",
         s.quotes, s.redactions, s.groups_suppressed, s.responses_without_consent
-    )
+    );
+    if !b.allowed_published.is_empty() {
+        let listed: Vec<String> = b
+            .allowed_published
+            .iter()
+            .map(|(term, files)| format!("{term} ({})", count_files(files)))
+            .collect();
+        out.push_str(&format!("\nallowed and published: {}", listed.join(", ")));
+    }
+    out
+}
+
+/// `3 pages`, `1 page, feed.xml`, `2 pages and 3 other files`.
+fn count_files(files: &[String]) -> String {
+    let pages = files.iter().filter(|f| f.ends_with(".html")).count();
+    let others: Vec<&String> = files.iter().filter(|f| !f.ends_with(".html")).collect();
+    let mut parts = Vec::new();
+    if pages > 0 {
+        parts.push(format!("{pages} page{}", if pages == 1 { "" } else { "s" }));
+    }
+    match others.len() {
+        0 => {}
+        1 | 2 => parts.extend(others.iter().map(|f| f.to_string())),
+        n => parts.push(format!("{n} other files")),
+    }
+    parts.join(", ")
 }
 
 /// Print the errors of a failed build; returns the exit code.

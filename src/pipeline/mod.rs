@@ -33,6 +33,9 @@ pub struct Built {
     pub pages: usize,
     pub stats: PrivacyStats,
     pub warnings: Vec<Diagnostic>,
+    /// Each `privacy.allow` term found in the output, as written, and the
+    /// output files it is in.
+    pub allowed_published: Vec<(String, Vec<String>)>,
     pub elapsed_ms: u128,
 }
 
@@ -84,6 +87,7 @@ pub fn build_site_into(
         pages: rendered.pages,
         stats: rendered.stats,
         warnings: prepared.site.warnings.clone(),
+        allowed_published: rendered.allowed_published.clone(),
         elapsed_ms: started.elapsed().as_millis(),
     };
     // Freeing the loaded site and the automaton (hundreds of MB at 10,000
@@ -107,11 +111,11 @@ fn full_build(
     let rendered = prepared.render(&all, &out, opts, None);
     prepared.emit_sitemap(&out.paths(), &out);
     phases.mark("render+gate");
-    let rendered = rendered?;
+    let mut rendered = rendered?;
     let finished = prepared.finish(out, opts);
     phases.mark("checks");
     phases.report();
-    finished?;
+    rendered.allowed_published = finished?;
     Ok((prepared, rendered))
 }
 
@@ -134,12 +138,16 @@ struct Rendered {
     cards: Vec<PublicLab>,
     /// A partial render found a lab's public record changed.
     cards_changed: bool,
+    /// Allowed terms found in the output (filled after the gate).
+    allowed_published: Vec<(String, Vec<String>)>,
 }
 
 impl Prepared {
     fn new(root: &Path, opts: &BuildOptions, phases: &mut Phases) -> Result<Prepared, BuildError> {
         let now = opts.now.unwrap_or_else(Utc::now);
-        let site = load_site(root, &opts.load)?;
+        let mut site = load_site(root, &opts.load)?;
+        let kana = crate::source::terms::missing_kana(&site);
+        site.warnings.extend(kana);
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
         let (terms, mut diags) = collect_term_table(&site);
@@ -319,6 +327,7 @@ impl Prepared {
             stats,
             cards: public.into_cards(),
             cards_changed,
+            allowed_published: Vec::new(),
         })
     }
 
@@ -328,8 +337,12 @@ impl Prepared {
     }
 
     /// Every error the render met: broken templates, duplicate paths,
-    /// leaks, I/O.
-    fn finish(&self, out: GatedSink, opts: &BuildOptions) -> Result<(), BuildError> {
+    /// leaks, I/O. On success, the allowed terms found in the output.
+    fn finish(
+        &self,
+        out: GatedSink,
+        opts: &BuildOptions,
+    ) -> Result<Vec<(String, Vec<String>)>, BuildError> {
         let gated = out.finish();
         let mut diags = Vec::new();
         let mut render_errors = gated.render_errors;
@@ -362,6 +375,6 @@ impl Prepared {
         if !gated.io_errors.is_empty() {
             return Err(BuildError::Io(gated.io_errors.join("\n")));
         }
-        Ok(())
+        Ok(gated.allowed)
     }
 }
