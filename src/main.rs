@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use labsite::cmd;
 use labsite::pipeline::BuildOptions;
-use labsite::public::status::resolve_now;
+use labsite::public::status::{Now, resolve_now};
 use labsite::source::LoadOptions;
 
 /// mimalloc: see the commit that added it for the figures.
@@ -28,7 +28,8 @@ struct SiteArgs {
     /// The site's root: the folder that holds content/.
     #[arg(long, default_value = ".")]
     root: PathBuf,
-    /// "Now" for recruitment status and calendar stamps (RFC 3339); else
+    /// "Now" for recruitment status and calendar stamps: 2026-12-10,
+    /// 2026-12-10T09:00 (both in the site's time zone) or RFC 3339; else
     /// SOURCE_DATE_EPOCH, else the clock.
     #[arg(long)]
     now: Option<String>,
@@ -96,13 +97,17 @@ enum NewCommand {
 
 fn options(site: &SiteArgs, base_url: Option<String>) -> Result<BuildOptions, String> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let now = resolve_now(site.now.as_deref(), epoch.as_deref())?;
+    let (now, now_local) = match resolve_now(site.now.as_deref(), epoch.as_deref())? {
+        Now::At(t) => (Some(t), None),
+        Now::Local(l) => (None, Some(l)),
+    };
     Ok(BuildOptions {
         load: LoadOptions {
             base_url,
             drafts: site.drafts,
         },
-        now: Some(now),
+        now,
+        now_local,
         live_reload_html: String::new(),
         show_terms: site.show_terms,
     })

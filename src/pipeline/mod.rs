@@ -9,7 +9,7 @@ mod session;
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use rayon::prelude::*;
 
 pub use session::{Rebuilt, Session};
@@ -56,6 +56,9 @@ impl From<LoadError> for BuildError {
 pub struct BuildOptions {
     pub load: LoadOptions,
     pub now: Option<DateTime<Utc>>,
+    /// A `--now` without an offset: read in the site's time zone once
+    /// `site.yaml` is loaded; it wins over `now`.
+    pub now_local: Option<NaiveDateTime>,
     /// Injected before `</body>` (serve's live reload).
     pub live_reload_html: String,
     /// Print leaked terms in gate errors (off by default: CI logs are public).
@@ -139,8 +142,13 @@ struct Rendered {
 
 impl Prepared {
     fn new(root: &Path, opts: &BuildOptions, phases: &mut Phases) -> Result<Prepared, BuildError> {
-        let now = opts.now.unwrap_or_else(Utc::now);
         let site = load_site(root, &opts.load)?;
+        let now = match opts.now_local {
+            Some(local) => crate::public::status::Now::Local(local)
+                .in_zone(site.config.timezone)
+                .map_err(BuildError::Io)?,
+            None => opts.now.unwrap_or_else(Utc::now),
+        };
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
         let (terms, mut diags) = collect_term_table(&site);
