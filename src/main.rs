@@ -54,6 +54,9 @@ enum Command {
         /// Override site.yaml's base_url.
         #[arg(long)]
         base_url: Option<String>,
+        /// Treat warnings as errors: exit 1 and publish nothing (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Check everything a build checks, writing nothing.
     Check {
@@ -62,6 +65,9 @@ enum Command {
         /// Override site.yaml's base_url.
         #[arg(long)]
         base_url: Option<String>,
+        /// Treat warnings as errors: exit 1 and publish nothing (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Serve the site from memory, rebuilding and reloading pages on change.
     Serve {
@@ -131,18 +137,23 @@ fn main() {
             site,
             out,
             base_url,
+            deny_warnings,
         } => match options(&site, base_url) {
             Ok(opts) => {
                 let out = out.unwrap_or_else(|| site.root.join("public"));
-                cmd::build::run(&site.root, &out, &opts)
+                cmd::build::run(&site.root, &out, &opts, deny_warnings)
             }
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE
             }
         },
-        Command::Check { site, base_url } => match options(&site, base_url) {
-            Ok(opts) => cmd::check::run(&site.root, &opts),
+        Command::Check {
+            site,
+            base_url,
+            deny_warnings,
+        } => match options(&site, base_url) {
+            Ok(opts) => cmd::check::run(&site.root, &opts, deny_warnings),
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE
@@ -181,9 +192,12 @@ fn main() {
         Command::New {
             what: NewCommand::Lab { date },
             root,
-        } => match cmd::new::new_lab(&root, &date) {
-            Ok(path) => {
+        } => match cmd::new::new_lab_with_warnings(&root, &date) {
+            Ok((path, warnings)) => {
                 eprintln!("created {}", path.display());
+                for w in warnings {
+                    eprintln!("warning: {w}");
+                }
                 cmd::EXIT_OK
             }
             Err(e) => {

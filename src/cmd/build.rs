@@ -15,6 +15,25 @@ pub fn privacy_summary(b: &Built) -> String {
     )
 }
 
+/// Under `--deny-warnings`, the warnings as errors (each says why it is
+/// one); `None` when there is nothing to deny.
+pub fn denied(warnings: &[crate::diagnostics::Diagnostic]) -> Option<String> {
+    if warnings.is_empty() {
+        return None;
+    }
+    let mut errors: Vec<_> = warnings
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            d.severity = crate::diagnostics::Severity::Error;
+            d.notes
+                .push(("a warning, made an error by --deny-warnings".into(), None));
+            d
+        })
+        .collect();
+    Some(report(&mut errors))
+}
+
 /// Print the errors of a failed build; returns the exit code.
 pub fn report_failure(e: BuildError) -> i32 {
     match e {
@@ -29,7 +48,7 @@ pub fn report_failure(e: BuildError) -> i32 {
     }
 }
 
-pub fn run(root: &Path, out: &Path, opts: &BuildOptions) -> i32 {
+pub fn run(root: &Path, out: &Path, opts: &BuildOptions, deny_warnings: bool) -> i32 {
     // Files are written into a staging directory as they pass the leak
     // gate; only a build without errors moves it into place.
     let staging = match crate::output::Staging::begin(out, root) {
@@ -48,6 +67,12 @@ pub fn run(root: &Path, out: &Path, opts: &BuildOptions) -> i32 {
             return code;
         }
     };
+    if deny_warnings && let Some(errors) = denied(&built.warnings) {
+        drop(staging);
+        eprint!("{errors}");
+        eprintln!("nothing was published; {} is unchanged", out.display());
+        return EXIT_CONTENT;
+    }
     if !built.warnings.is_empty() {
         let mut w = built.warnings.clone();
         eprint!("{}", report(&mut w));

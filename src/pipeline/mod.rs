@@ -142,13 +142,15 @@ struct Rendered {
 
 impl Prepared {
     fn new(root: &Path, opts: &BuildOptions, phases: &mut Phases) -> Result<Prepared, BuildError> {
-        let site = load_site(root, &opts.load)?;
+        let mut site = load_site(root, &opts.load)?;
         let now = match opts.now_local {
             Some(local) => crate::public::status::Now::Local(local)
                 .in_zone(site.config.timezone)
                 .map_err(BuildError::Io)?,
             None => opts.now.unwrap_or_else(Utc::now),
         };
+        let likely = crate::source::warnings::likely_mistakes(&site, now);
+        site.warnings.extend(likely);
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
         let (terms, mut diags) = collect_term_table(&site);
