@@ -67,3 +67,270 @@ fn a_now_that_is_not_a_time_is_a_usage_error() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
 }
+
+const PLANNED: &str = "content/labs/2027-01-21/lab.yaml";
+const HELD: &str = "content/labs/2025-11-13/lab.yaml";
+/// Between the two example labs, before the planned one's deadline.
+const NOW: &str = "2026-12-01";
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} not in {file}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn check_at(root: &Path, now: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["check", "--root", root.to_str().unwrap(), "--now", now];
+    args.extend_from_slice(extra);
+    labsite(&args)
+}
+
+/// The warnings in stderr: `warning: …` and the `-->` line after it.
+fn warnings(stderr: &str) -> Vec<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("warning: "))
+        .map(|(i, l)| format!("{l} {}", lines.get(i + 1).unwrap_or(&"").trim()))
+        .collect()
+}
+
+/// The example's own placeholders (organizer url and e-mail, the planned
+/// lab's form): a new site's list of what to replace.
+const EXAMPLE_WARNINGS: usize = 3;
+
+#[test]
+fn the_example_warns_only_about_its_placeholders() {
+    let tmp = example_copy();
+    let r = check_at(tmp.path(), NOW, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = warnings(&r.stderr);
+    assert_eq!(w.len(), EXAMPLE_WARNINGS, "{w:#?}");
+    assert!(
+        w[0].contains("`recruitment.apply_url`") && w[0].contains("2027-01-21/lab.yaml:21:14"),
+        "{w:#?}"
+    );
+    assert!(
+        w[1].contains("`organizer.url`") && w[1].contains("site.yaml:11:8"),
+        "{w:#?}"
+    );
+    assert!(
+        w[2].contains("`organizer.email`") && w[2].contains("site.yaml:12:10"),
+        "{w:#?}"
+    );
+    assert!(
+        r.stderr.contains("help: `example.org` is a placeholder"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn each_likely_mistake_warns_at_its_place() {
+    let cases: [(&str, &str, &str, &str, &str); 6] = [
+        (
+            PLANNED,
+            "taken: 3",
+            "taken: 12",
+            "`taken` (12) is more than `capacity` (8)",
+            "2027-01-21/lab.yaml:16:10",
+        ),
+        (
+            PLANNED,
+            "fee: 無料",
+            "fee: 無料 TODO 確認",
+            "`TODO` left in `recruitment.fee`",
+            "2027-01-21/lab.yaml:19:8",
+        ),
+        (
+            HELD,
+            "date: 2025-11-13",
+            "date: 2026-12-24",
+            "marked `held` but its date, 2026-12-24, is still to come",
+            "2025-11-13/lab.yaml:8:9",
+        ),
+        (
+            PLANNED,
+            "date: 2027-01-21",
+            "date: 2026-11-20",
+            "`planned` but its date, 2026-11-20, has passed",
+            "2027-01-21/lab.yaml:8:9",
+        ),
+        (
+            PLANNED,
+            "summary: 業種も会社も違うマネジャー同士で、1on1を2ラウンド。部下との対話に手応えがほしい方、自分のマネジメントを外の目で見直したい方の参加をお待ちしています。",
+            "summary: 会社の垣根を越えて、マネジャー同士が1on1で学び合う。社名を明かさずに本音で話せる、オンラインの越境対話の場です。",
+            "the summary is the site's description",
+            "2027-01-21/lab.yaml:9:10",
+        ),
+        (
+            PLANNED,
+            "name: Zoom",
+            "name: https://zoom.example.com/j/1",
+            "`example.com` left in `venue.name`",
+            "2027-01-21/lab.yaml:12:9",
+        ),
+    ];
+    for (file, from, to, message, place) in cases {
+        let tmp = example_copy();
+        let root = tmp.path();
+        edit(root, file, from, to);
+        if to.starts_with("date: 2026-11-20") {
+            // A planned lab in the past has its deadline in the past too.
+            edit(
+                root,
+                file,
+                "deadline: 2027-01-14T23:59",
+                "deadline: 2026-11-13T23:59",
+            );
+        }
+        let r = check_at(root, NOW, &[]);
+        assert_eq!(r.code, 0, "{to}: {}", r.stderr);
+        let w = warnings(&r.stderr);
+        assert_eq!(w.len(), EXAMPLE_WARNINGS + 1, "{to}: {w:#?}");
+        assert!(
+            w.iter().any(|w| w.contains(message) && w.contains(place)),
+            "{to}: no `{message}` at {place} in {w:#?}"
+        );
+
+        // --deny-warnings: the same, as errors, exit 1, nothing published.
+        let r = check_at(root, NOW, &["--deny-warnings"]);
+        assert_eq!(r.code, 1, "{to}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("error: {}", message.split('`').next().unwrap()))
+                || r.stderr.contains(message),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("made an error by --deny-warnings"),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains(&format!("the site has {} errors", EXAMPLE_WARNINGS + 1)),
+            "{}",
+            r.stderr
+        );
+        let out = root.join("public");
+        let b = labsite(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--deny-warnings",
+        ]);
+        assert_eq!(b.code, 1, "{}", b.stderr);
+        assert!(!out.exists(), "a denied build published {}", out.display());
+        let b = labsite(&["build", "--root", root.to_str().unwrap(), "--now", NOW]);
+        assert_eq!(b.code, 0, "{}", b.stderr);
+        assert!(out.join("index.html").is_file());
+    }
+}
+
+#[test]
+fn placeholders_in_private_fields_do_not_warn() {
+    let tmp = example_copy();
+    let root = tmp.path();
+    // The example's participants already use `.example` addresses; an
+    // example.org one and a TODO there are never published.
+    edit(
+        root,
+        HELD,
+        "email: n.saeki@minato-seiki.example",
+        "email: saeki@example.org  # TODO",
+    );
+    edit(root, HELD, "name: 佐伯 直樹", "name: 佐伯 直樹 TODO");
+    let r = check_at(root, NOW, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(warnings(&r.stderr).len(), EXAMPLE_WARNINGS, "{}", r.stderr);
+}
+
+#[test]
+fn unknown_participants_after_a_misspelt_participants_are_folded() {
+    let tmp = example_copy();
+    let root = tmp.path();
+    edit(root, HELD, "\nparticipants:", "\nparticipant:");
+    let r = check_at(root, NOW, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown key `participant`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean `participants`?"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("error: unknown participant"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("unknown participant error(s) follow from this one"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("the site has 1 error"), "{}", r.stderr);
+}
+
+#[test]
+fn new_lab_takes_its_number_from_the_dates() {
+    let tmp = example_copy();
+    let root = tmp.path();
+    let r = labsite(&["new", "lab", "2026-12-17", "--root", root.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(root.join("content/labs/2026-12-17/lab.yaml")).unwrap();
+    assert!(text.contains("title: 対話1on1ラボ 第2回\n"), "{text}");
+    assert!(text.contains("\nnumber: 2\n"), "{text}");
+    assert!(
+        !text.contains("taken:") || text.contains("# seats taken"),
+        "{text}"
+    );
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("taken:")),
+        "{text}"
+    );
+    assert!(!text.contains("SPEC"), "{text}");
+    assert!(
+        r.stderr
+            .contains("warning: labs/2027-01-21/lab.yaml is 第2回, but by date it is now 第3回"),
+        "{}",
+        r.stderr
+    );
+    // The later lab is left alone.
+    let later = std::fs::read_to_string(root.join(PLANNED)).unwrap();
+    assert!(later.contains("number: 2\n"));
+    // The draft's placeholders warn: its form link and its summary.
+    let r = check_at(root, "2026-11-01", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = warnings(&r.stderr);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("`recruitment.apply_url`") && w.contains("2026-12-17/lab.yaml")),
+        "{w:#?}"
+    );
+    assert!(
+        w.iter()
+            .any(|w| w.contains("the summary is the site's description")),
+        "{w:#?}"
+    );
+
+    // A lab after all others: the next number, no warning.
+    let r = labsite(&["new", "lab", "2027-03-18", "--root", root.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let text = std::fs::read_to_string(root.join("content/labs/2027-03-18/lab.yaml")).unwrap();
+    assert!(
+        text.contains("第3回") && text.contains("\nnumber: 3\n"),
+        "{text}"
+    );
+}
