@@ -334,3 +334,36 @@ fn new_lab_takes_its_number_from_the_dates() {
         "{text}"
     );
 }
+
+#[test]
+fn init_says_what_to_replace_and_how_to_remove_the_examples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my-lab");
+    let r = labsite(&["init", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for needle in [
+        "invented",
+        "base_url",
+        "organizer",
+        "privacy.allow (`中間`)",
+        "labsite new lab YYYY-MM-DD",
+        "next: labsite build",
+    ] {
+        assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+    }
+    // The removal command names the example labs that init wrote.
+    let rm = r
+        .stderr
+        .lines()
+        .find_map(|l| l.split_once("rm -r "))
+        .map(|(_, p)| p)
+        .unwrap();
+    let paths: Vec<&str> = rm.split(' ').collect();
+    assert_eq!(paths.len(), 2, "{rm}");
+    for p in &paths {
+        assert!(Path::new(p).join("lab.yaml").is_file(), "{p}");
+        std::fs::remove_dir_all(p).unwrap();
+    }
+    let r = check_at(&dir, NOW, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
