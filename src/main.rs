@@ -57,6 +57,10 @@ enum Command {
         /// Treat warnings as errors: exit 1 and publish nothing (for CI).
         #[arg(long)]
         deny_warnings: bool,
+        /// The privacy summary of each lab in full, with what each figure
+        /// means.
+        #[arg(long)]
+        explain: bool,
     },
     /// Check everything a build checks, writing nothing.
     Check {
@@ -68,6 +72,10 @@ enum Command {
         /// Treat warnings as errors: exit 1 and publish nothing (for CI).
         #[arg(long)]
         deny_warnings: bool,
+        /// The privacy summary of each lab in full, with what each figure
+        /// means.
+        #[arg(long)]
+        explain: bool,
     },
     /// Serve the site from memory, rebuilding and reloading pages on change.
     Serve {
@@ -138,10 +146,11 @@ fn main() {
             out,
             base_url,
             deny_warnings,
+            explain,
         } => match options(&site, base_url) {
             Ok(opts) => {
                 let out = out.unwrap_or_else(|| site.root.join("public"));
-                cmd::build::run(&site.root, &out, &opts, deny_warnings)
+                cmd::build::run(&site.root, &out, &opts, deny_warnings, explain)
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -152,8 +161,9 @@ fn main() {
             site,
             base_url,
             deny_warnings,
+            explain,
         } => match options(&site, base_url) {
-            Ok(opts) => cmd::check::run(&site.root, &opts, deny_warnings),
+            Ok(opts) => cmd::check::run(&site.root, &opts, deny_warnings, explain),
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE

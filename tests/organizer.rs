@@ -367,3 +367,58 @@ fn init_says_what_to_replace_and_how_to_remove_the_examples() {
     let r = check_at(&dir, NOW, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn the_privacy_summary_is_per_lab_and_names_the_kinds() {
+    let tmp = example_copy();
+    let root = tmp.path();
+    let r = check_at(root, NOW, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary = "privacy: 3 quote(s) published, 9 redaction(s), 1 group(s) suppressed, 1 response(s) left out for lack of consent\n  labs/2025-11-13: 3 quote(s), 9 redaction(s), 1 group(s) suppressed, 1 response(s) left out (業種: 1 group under k left out)\n  (--explain says what each figure means)\nok: 11 pages checked, no errors\n";
+    assert!(r.stderr.ends_with(summary), "{}", r.stderr);
+
+    // Small industries that together reach k are merged into その他; the
+    // rating mean by industry leaves its small groups out.
+    let edit_all = |file: &str, f: &dyn Fn(String) -> String| {
+        let p = root.join(file);
+        std::fs::write(&p, f(std::fs::read_to_string(&p).unwrap())).unwrap();
+    };
+    edit_all(HELD, &|s| {
+        s.replacen("industry: 製造業", "industry: 小売業", 1)
+            .replacen("industry: 製造業", "industry: 金融業", 1)
+    });
+    edit(
+        root,
+        "content/site.yaml",
+        "min_group_size: 3",
+        "min_group_size: 2",
+    );
+    let r = check_at(root, NOW, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("  labs/2025-11-13: 3 quote(s), 9 redaction(s), 7 group(s) suppressed, 1 response(s) left out (業種別の平均「本日のラボの満足度」: 3 groups under k left out; 業種: 4 groups under k merged into その他)\n"),
+        "{}",
+        r.stderr
+    );
+
+    // --explain: each lab in full, on build too.
+    let b = labsite(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--explain",
+    ]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    for line in [
+        "\nlabs/2025-11-13:\n",
+        "\n  3 quote(s) published: ",
+        "\n  9 redaction(s): ",
+        "\n  1 response(s) left out for lack of consent: ",
+        "\n  7 group(s) suppressed: ",
+        "\n    業種: 4 groups under k merged into その他\n",
+    ] {
+        assert!(b.stderr.contains(line), "{line:?} not in {}", b.stderr);
+    }
+}

@@ -5,14 +5,78 @@ use std::path::Path;
 use super::{EXIT_CONTENT, EXIT_OK, EXIT_USAGE};
 use crate::diagnostics::report;
 use crate::pipeline::{BuildError, BuildOptions, Built, build_site_into};
+use crate::public::survey::{PrivacyStats, Suppressed};
 
-/// The privacy summary printed after `build` and `check`.
-pub fn privacy_summary(b: &Built) -> String {
+/// The privacy summary printed after `build` and `check`: the site's
+/// totals, then one line per lab the rules touched (labs in id order;
+/// labs without a survey or quotes are left out). With `explain`, each lab
+/// in full, with what every figure means.
+pub fn privacy_summary(b: &Built, explain: bool) -> String {
     let s = &b.stats;
-    format!(
+    let mut out = format!(
         "privacy: {} quote(s) published, {} redaction(s), {} group(s) suppressed, {} response(s) left out for lack of consent",
         s.quotes, s.redactions, s.groups_suppressed, s.responses_without_consent
+    );
+    let mut labs: Vec<&(String, PrivacyStats)> = b
+        .lab_stats
+        .iter()
+        .filter(|(_, s)| {
+            s.quotes + s.redactions + s.groups_suppressed + s.responses_without_consent > 0
+        })
+        .collect();
+    labs.sort_by(|a, b| a.0.cmp(&b.0));
+    for (id, s) in labs {
+        if explain {
+            out.push_str(&explain_lab(id, s));
+            continue;
+        }
+        out.push_str(&format!(
+            "\n  labs/{id}: {} quote(s), {} redaction(s), {} group(s) suppressed, {} response(s) left out",
+            s.quotes, s.redactions, s.groups_suppressed, s.responses_without_consent
+        ));
+        if !s.suppressed.is_empty() {
+            let kinds: Vec<String> = s.suppressed.iter().map(suppressed_line).collect();
+            out.push_str(&format!(" ({})", kinds.join("; ")));
+        }
+    }
+    if !explain && b.lab_stats.iter().any(|(_, s)| s.groups_suppressed > 0) {
+        out.push_str("\n  (--explain says what each figure means)");
+    }
+    out
+}
+
+fn suppressed_line(g: &Suppressed) -> String {
+    format!(
+        "{}: {} group{} under k {}",
+        g.kind,
+        g.groups,
+        if g.groups == 1 { "" } else { "s" },
+        g.fate
     )
+}
+
+fn explain_lab(id: &str, s: &PrivacyStats) -> String {
+    let mut out = format!("\nlabs/{id}:");
+    out.push_str(&format!(
+        "\n  {} quote(s) published: text answers from respondents who consented to being quoted, as they appear on the report",
+        s.quotes
+    ));
+    out.push_str(&format!(
+        "\n  {} redaction(s): names, readings, nicknames, companies, e-mails and `deny` terms replaced in those quotes",
+        s.redactions
+    ));
+    out.push_str(&format!(
+        "\n  {} response(s) left out for lack of consent: responses without `consent` are not counted anywhere on the site",
+        s.responses_without_consent
+    ));
+    out.push_str(&format!(
+        "\n  {} group(s) suppressed: a group smaller than k (privacy.min_group_size), or one that subtraction would reveal, is not shown",
+        s.groups_suppressed
+    ));
+    for g in &s.suppressed {
+        out.push_str(&format!("\n    {}", suppressed_line(g)));
+    }
+    out
 }
 
 /// Under `--deny-warnings`, the warnings as errors (each says why it is
@@ -48,7 +112,13 @@ pub fn report_failure(e: BuildError) -> i32 {
     }
 }
 
-pub fn run(root: &Path, out: &Path, opts: &BuildOptions, deny_warnings: bool) -> i32 {
+pub fn run(
+    root: &Path,
+    out: &Path,
+    opts: &BuildOptions,
+    deny_warnings: bool,
+    explain: bool,
+) -> i32 {
     // Files are written into a staging directory as they pass the leak
     // gate; only a build without errors moves it into place.
     let staging = match crate::output::Staging::begin(out, root) {
@@ -79,7 +149,7 @@ pub fn run(root: &Path, out: &Path, opts: &BuildOptions, deny_warnings: bool) ->
     }
     match staging.finish() {
         Ok(p) => {
-            eprintln!("{}", privacy_summary(&built));
+            eprintln!("{}", privacy_summary(&built, explain));
             let changes = if p.written == 0 {
                 "nothing changed".to_string()
             } else {

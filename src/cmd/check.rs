@@ -9,7 +9,7 @@ use crate::diagnostics::report;
 use crate::output::NullSink;
 use crate::pipeline::{BuildOptions, build_site_into};
 
-pub fn run(root: &Path, opts: &BuildOptions, deny_warnings: bool) -> i32 {
+pub fn run(root: &Path, opts: &BuildOptions, deny_warnings: bool, explain: bool) -> i32 {
     match build_site_into(root, opts, &NullSink) {
         Ok(built) => {
             if deny_warnings && let Some(errors) = denied(&built.warnings) {
@@ -20,7 +20,7 @@ pub fn run(root: &Path, opts: &BuildOptions, deny_warnings: bool) -> i32 {
                 let mut w = built.warnings.clone();
                 eprint!("{}", report(&mut w));
             }
-            eprintln!("{}", privacy_summary(&built));
+            eprintln!("{}", privacy_summary(&built, explain));
             eprintln!("ok: {} pages checked, no errors", built.pages);
             EXIT_OK
         }

@@ -33,6 +33,8 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     pub pages: usize,
     pub stats: PrivacyStats,
+    /// What the privacy rules did in each lab, by lab id, in date order.
+    pub lab_stats: Vec<(String, PrivacyStats)>,
     pub warnings: Vec<Diagnostic>,
     pub elapsed_ms: u128,
 }
@@ -87,6 +89,7 @@ pub fn build_site_into(
         files: Vec::new(),
         pages: rendered.pages,
         stats: rendered.stats,
+        lab_stats: rendered.lab_stats,
         warnings: prepared.site.warnings.clone(),
         elapsed_ms: started.elapsed().as_millis(),
     };
@@ -134,6 +137,7 @@ struct Prepared {
 struct Rendered {
     pages: usize,
     stats: PrivacyStats,
+    lab_stats: Vec<(String, PrivacyStats)>,
     /// The labs' public records, for the next partial rebuild.
     cards: Vec<PublicLab>,
     /// A partial render found a lab's public record changed.
@@ -272,7 +276,7 @@ impl Prepared {
         };
         // Each lab: its pages, calendar and assets, rendered, gated and
         // emitted in parallel.
-        let lab_pages = || -> Vec<(usize, PrivacyStats)> {
+        let lab_pages = || -> Vec<(usize, String, PrivacyStats)> {
             labs.par_iter()
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
@@ -294,16 +298,18 @@ impl Prepared {
                             Err(e) => out.io_error(format!("{}: {e}", a.path.display())),
                         }
                     }
-                    (lab_out.pages.len(), lab_out.stats)
+                    (lab_out.pages.len(), lab.record.id.clone(), lab_out.stats)
                 })
                 .collect()
         };
         let (site_page_count, per_lab) = rayon::join(site_pages, lab_pages);
         let mut stats = PrivacyStats::default();
         let mut pages = site_page_count;
-        for (n, s) in per_lab {
+        let mut lab_stats = Vec::with_capacity(per_lab.len());
+        for (n, id, s) in per_lab {
             pages += n;
             stats.add(&s);
+            lab_stats.push((id, s));
         }
         let cards_changed = partial && public.changed_cards();
         if site_wide || labs.iter().any(|&i| public.in_feed(i)) {
@@ -322,6 +328,7 @@ impl Prepared {
         Ok(Rendered {
             pages,
             stats,
+            lab_stats,
             cards: public.into_cards(),
             cards_changed,
         })
