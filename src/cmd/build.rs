@@ -10,7 +10,9 @@ use crate::public::survey::{PrivacyStats, Suppressed};
 /// The privacy summary printed after `build` and `check`: the site's
 /// totals, then one line per lab the rules touched (labs in id order;
 /// labs without a survey or quotes are left out). With `explain`, each lab
-/// in full, with what every figure means.
+/// in full, with what every figure means. Every `privacy.allow` term found
+/// in the output is listed, so that an allowed word that turns out to be a
+/// name does not go unnoticed.
 pub fn privacy_summary(b: &Built, explain: bool) -> String {
     let s = &b.stats;
     let mut out = format!(
@@ -42,6 +44,14 @@ pub fn privacy_summary(b: &Built, explain: bool) -> String {
     if !explain && b.lab_stats.iter().any(|(_, s)| s.groups_suppressed > 0) {
         out.push_str("\n  (--explain says what each figure means)");
     }
+    if !b.allowed_published.is_empty() {
+        let listed: Vec<String> = b
+            .allowed_published
+            .iter()
+            .map(|(term, files)| format!("{term} ({})", count_files(files)))
+            .collect();
+        out.push_str(&format!("\nallowed and published: {}", listed.join(", ")));
+    }
     out
 }
 
@@ -53,6 +63,22 @@ fn suppressed_line(g: &Suppressed) -> String {
         if g.groups == 1 { "" } else { "s" },
         g.fate
     )
+}
+
+/// `3 pages`, `1 page, feed.xml`, `2 pages and 3 other files`.
+fn count_files(files: &[String]) -> String {
+    let pages = files.iter().filter(|f| f.ends_with(".html")).count();
+    let others: Vec<&String> = files.iter().filter(|f| !f.ends_with(".html")).collect();
+    let mut parts = Vec::new();
+    if pages > 0 {
+        parts.push(format!("{pages} page{}", if pages == 1 { "" } else { "s" }));
+    }
+    match others.len() {
+        0 => {}
+        1 | 2 => parts.extend(others.iter().map(|f| f.to_string())),
+        n => parts.push(format!("{n} other files")),
+    }
+    parts.join(", ")
 }
 
 fn explain_lab(id: &str, s: &PrivacyStats) -> String {

@@ -20,10 +20,9 @@ use crate::output::{MemorySink, Sink};
 use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
 use crate::public::survey::PrivacyStats;
-use crate::public::{Origin, PageSpec, PublicLab, PublicSite};
-use crate::render::common::common_context;
+use crate::public::{CommonView, Origin, Page, PublicLab, PublicSite};
 use crate::render::templates::{PageContext, Theme};
-use crate::render::{OutputFile, files};
+use crate::render::{OutputFile, charts, files};
 use crate::source::terms::{allowed_terms, collect_term_table};
 use crate::source::{LoadError, LoadOptions, Site, load_site};
 use crate::timings::Phases;
@@ -36,6 +35,9 @@ pub struct Built {
     /// What the privacy rules did in each lab, by lab id, in date order.
     pub lab_stats: Vec<(String, PrivacyStats)>,
     pub warnings: Vec<Diagnostic>,
+    /// Each `privacy.allow` term found in the output, as written, and the
+    /// output files it is in.
+    pub allowed_published: Vec<(String, Vec<String>)>,
     pub elapsed_ms: u128,
 }
 
@@ -91,6 +93,7 @@ pub fn build_site_into(
         stats: rendered.stats,
         lab_stats: rendered.lab_stats,
         warnings: prepared.site.warnings.clone(),
+        allowed_published: rendered.allowed_published.clone(),
         elapsed_ms: started.elapsed().as_millis(),
     };
     // Freeing the loaded site and the automaton (hundreds of MB at 10,000
@@ -114,11 +117,11 @@ fn full_build(
     let rendered = prepared.render(&all, &out, opts, None);
     prepared.emit_sitemap(&out.paths(), &out);
     phases.mark("render+gate");
-    let rendered = rendered?;
+    let mut rendered = rendered?;
     let finished = prepared.finish(out, opts);
     phases.mark("checks");
     phases.report();
-    finished?;
+    rendered.allowed_published = finished?;
     Ok((prepared, rendered))
 }
 
@@ -142,6 +145,8 @@ struct Rendered {
     cards: Vec<PublicLab>,
     /// A partial render found a lab's public record changed.
     cards_changed: bool,
+    /// Allowed terms found in the output (filled after the gate).
+    allowed_published: Vec<(String, Vec<String>)>,
 }
 
 impl Prepared {
@@ -153,6 +158,8 @@ impl Prepared {
                 .map_err(BuildError::Io)?,
             None => opts.now.unwrap_or_else(Utc::now),
         };
+        let kana = crate::source::terms::missing_kana(&site);
+        site.warnings.extend(kana);
         let likely = crate::source::warnings::likely_mistakes(&site, now);
         site.warnings.extend(likely);
         phases.mark("load");
@@ -229,11 +236,14 @@ impl Prepared {
                         .collect(),
                 )
             })?;
-        let highlights = public.highlights(&self.redactor);
-        let common = common_context(
+        let mut highlights = public.highlights(&self.redactor);
+        for h in &mut highlights {
+            charts::draw(&mut h.survey);
+        }
+        let common = CommonView::new(
             site,
-            &self.theme,
             urls,
+            &self.theme.words,
             public.has_series_program(),
             !highlights.is_empty(),
             &opts.live_reload_html,
@@ -241,9 +251,9 @@ impl Prepared {
         // Each thread renders in a context of its own holding the common
         // variables; a page's own variables are moved in and out of it.
         let page_context = || self.theme.page_context(&common);
-        let render = |page: &PageSpec, context: serde_json::Value, ctx: &mut PageContext| match self
+        let render = |page: &Page, ctx: &mut PageContext| match self
             .theme
-            .render_page_in(page, context, &common, ctx)
+            .render_page_in(page, &common, ctx)
         {
             Ok(html) => out.emit(OutputFile {
                 path: page.path.clone(),
@@ -264,14 +274,11 @@ impl Prepared {
             if !site_wide {
                 return 0;
             }
-            let site_pages = public.site_pages(highlights);
+            let site_pages = public.site_pages(&highlights);
             let n = site_pages.len();
             site_pages
-                .into_par_iter()
-                .for_each_init(page_context, |ctx, mut page| {
-                    let context = std::mem::take(&mut page.context);
-                    render(&page, context, ctx);
-                });
+                .par_iter()
+                .for_each_init(page_context, |ctx, page| render(page, ctx));
             n
         };
         // Each lab: its pages, calendar and assets, rendered, gated and
@@ -281,9 +288,12 @@ impl Prepared {
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
                     let mut lab_out = public.lab_output(i, &self.redactor);
-                    for page in &mut lab_out.pages {
-                        let context = std::mem::take(&mut page.context);
-                        render(page, context, ctx);
+                    if let Some(survey) = lab_out.survey_mut() {
+                        charts::draw(survey);
+                    }
+                    let lab_pages = lab_out.pages();
+                    for page in &lab_pages {
+                        render(page, ctx);
                     }
                     if let Some(ics) = files::lab_calendar(&public.labs[i], cfg, urls, now) {
                         out.emit(ics);
@@ -298,7 +308,7 @@ impl Prepared {
                             Err(e) => out.io_error(format!("{}: {e}", a.path.display())),
                         }
                     }
-                    (lab_out.pages.len(), lab.record.id.clone(), lab_out.stats)
+                    (lab_pages.len(), lab.record.id.clone(), lab_out.stats)
                 })
                 .collect()
         };
@@ -331,6 +341,7 @@ impl Prepared {
             lab_stats,
             cards: public.into_cards(),
             cards_changed,
+            allowed_published: Vec::new(),
         })
     }
 
@@ -340,8 +351,12 @@ impl Prepared {
     }
 
     /// Every error the render met: broken templates, duplicate paths,
-    /// leaks, I/O.
-    fn finish(&self, out: GatedSink, opts: &BuildOptions) -> Result<(), BuildError> {
+    /// leaks, I/O. On success, the allowed terms found in the output.
+    fn finish(
+        &self,
+        out: GatedSink,
+        opts: &BuildOptions,
+    ) -> Result<Vec<(String, Vec<String>)>, BuildError> {
         let gated = out.finish();
         let mut diags = Vec::new();
         let mut render_errors = gated.render_errors;
@@ -374,6 +389,6 @@ impl Prepared {
         if !gated.io_errors.is_empty() {
             return Err(BuildError::Io(gated.io_errors.join("\n")));
         }
-        Ok(())
+        Ok(gated.allowed)
     }
 }

@@ -4,7 +4,17 @@
 use std::fmt::Write as _;
 
 use super::escape_html as esc;
-use crate::public::survey::Row;
+use crate::public::survey::{PublicSurvey, Row};
+
+/// Draw the chart of each question of `survey` that shows rows, into its
+/// `chart_svg` (the others keep it empty).
+pub fn draw(survey: &mut PublicSurvey) {
+    for q in &mut survey.questions {
+        if q.shown && !q.rows.is_empty() {
+            q.chart_svg = bar_chart(&q.text, &q.rows, q.kind == "rating");
+        }
+    }
+}
 
 /// A horizontal bar chart, one bar per row; `rating` charts label bars
 /// with the score.
@@ -65,5 +75,48 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""));
         assert!(svg.contains("<title>満足度 &amp; more</title>"));
         assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn draw_fills_the_questions_that_show_rows() {
+        use crate::public::survey::QuestionResult;
+        let q = |id: &str, shown: bool, rows: Vec<Row>| QuestionResult {
+            id: id.into(),
+            text: format!("{id}?"),
+            kind: "rating",
+            shown,
+            answered: rows.iter().map(|r| r.count).sum(),
+            rows,
+            mean: String::new(),
+            chart_svg: String::new(),
+            by_industry: Vec::new(),
+        };
+        let row = |label: &str, count| Row {
+            label: label.into(),
+            count,
+            percent: 50,
+        };
+        let mut survey = PublicSurvey {
+            respondents: 6,
+            withheld: false,
+            questions: vec![
+                q("shown", true, vec![row("4", 3), row("5", 3)]),
+                q("suppressed", false, Vec::new()),
+                q("empty", true, Vec::new()),
+            ],
+            quotes: Vec::new(),
+            takeaways: Vec::new(),
+            industries: Vec::new(),
+        };
+        draw(&mut survey);
+        let [shown, suppressed, empty] = &survey.questions[..] else {
+            panic!("three questions");
+        };
+        assert_eq!(
+            shown.chart_svg,
+            bar_chart("shown?", &shown.rows, true),
+            "drawn as a rating chart"
+        );
+        assert!(suppressed.chart_svg.is_empty() && empty.chart_svg.is_empty());
     }
 }

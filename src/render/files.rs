@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 
 use super::OutputFile;
-use super::common::generator;
 use super::feeds::{self, FeedInfo};
 use super::ics;
-use crate::public::{Origin, PublicLab, lab_paths};
+use crate::public::common::generator;
+use crate::public::{LabPaths, Origin, PublicLab};
+use crate::source::lab::LabStatus;
 use crate::source::site::SiteConfig;
 use crate::urls::Urls;
 
@@ -20,7 +21,7 @@ pub fn lab_calendar(
     now: DateTime<Utc>,
 ) -> Option<OutputFile> {
     pl.recruitment.as_ref()?;
-    let (_, _, recruit_p, ics_p) = lab_paths(&pl.id);
+    let paths = LabPaths::new(&pl.id);
     let host = urls
         .base_url()
         .split("://")
@@ -28,7 +29,7 @@ pub fn lab_calendar(
         .and_then(|r| r.split('/').next())
         .unwrap_or("labsite");
     let uid = format!("lab-{}@{}", pl.id, host);
-    let page_url = urls.absolute(&recruit_p);
+    let page_url = urls.absolute(&paths.recruitment);
     let location = if pl.venue.online {
         if pl.venue.name.is_empty() {
             "Online".to_string()
@@ -53,12 +54,12 @@ pub fn lab_calendar(
         end: pl.end_utc,
         tz: cfg.timezone,
         stamp: now,
-        cancelled: pl.status == "cancelled",
+        cancelled: pl.status == LabStatus::Cancelled,
         organizer_name: &cfg.organizer.name,
         organizer_email: &cfg.organizer.email,
     });
     Some(OutputFile {
-        path: ics_p,
+        path: paths.ics,
         bytes: ics.into_bytes(),
         origins: vec![Origin::Lab(pl.id.clone())],
     })

@@ -12,6 +12,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
+use crate::public::event::EventView;
+
 /// One planned lab as a schema.org `Event`.
 #[derive(Clone, Copy, Debug)]
 pub struct EventData<'a> {
@@ -51,6 +53,33 @@ pub struct EventData<'a> {
     pub remaining: u32,
     /// BCP 47, e.g. `ja`.
     pub language: &'a str,
+}
+
+/// The recruitment page's `jsonld` variable: the element for `event`.
+pub fn recruitment_jsonld(event: &EventView) -> String {
+    event_jsonld(&EventData {
+        name: &event.name,
+        description: &event.description,
+        start: event.start,
+        end: event.end,
+        tz: event.tz,
+        cancelled: event.cancelled,
+        online: event.online,
+        venue_name: &event.venue_name,
+        venue_address: &event.venue_address,
+        page_url: &event.page_url,
+        image: event.image.as_deref(),
+        organizer_name: &event.organizer_name,
+        organizer_url: &event.organizer_url,
+        price: &event.price,
+        currency: event.currency,
+        availability: event.availability,
+        valid_through: event.valid_through,
+        apply_url: &event.apply_url,
+        capacity: event.capacity,
+        remaining: event.remaining,
+        language: event.language,
+    })
 }
 
 /// The complete `<script type="application/ld+json">…</script>` element.

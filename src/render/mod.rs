@@ -1,7 +1,6 @@
 //! Rendering the public view into files held in memory.
 
 pub mod charts;
-pub mod common;
 pub mod feeds;
 pub mod files;
 pub mod ics;

@@ -1,19 +1,20 @@
 //! The theme: Tera templates (the site's `templates/` overriding the
 //! theme's by name), static files and UI strings. Templates are parsed once
-//! per build; every page is rendered with the common variables described in
-//! `docs/theme.md` plus the page's own context from the public view.
+//! per build, through Tera's public API only; every page is rendered with
+//! the common variables described in `docs/theme.md` plus the page's own
+//! variables, both typed structs of the public view serialized as they are.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile};
-use crate::public::PageSpec;
+use crate::public::{CommonView, Page, PageContent};
 use crate::source::Site;
-use crate::urls::Urls;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -144,43 +145,13 @@ impl Theme {
         }
 
         let mut diags = Vec::new();
-        let mut raw = Vec::new();
-        let mut sources = HashMap::new();
+        let mut templates = Vec::new();
         let mut static_files = Vec::new();
         let mut i18n: HashMap<String, HashMap<String, String>> = HashMap::new();
         for f in files {
             if let Some(tpl) = f.rel.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(&f.bytes).into_owned();
-                let parsed = match tera::Template::new(tpl, None, &text) {
-                    Ok(parsed) => parsed,
-                    Err(e) => {
-                        let msg = error_chain(&e);
-                        let loc = match parse_position(&msg) {
-                            Some((l, c)) => Loc::at(&f.origin, l, c, 1),
-                            None => Loc::file(&f.origin),
-                        };
-                        let detail = msg
-                            .lines()
-                            .filter(|l| l.trim_start().starts_with("= "))
-                            .map(|l| l.trim_start().trim_start_matches("= "))
-                            .collect::<Vec<_>>()
-                            .join("; ");
-                        diags.push(
-                            Diagnostic::error(
-                                format!("template syntax error in `{tpl}`"),
-                                Some(loc),
-                            )
-                            .with_help(if detail.is_empty() {
-                                "check the Tera syntax near here".to_string()
-                            } else {
-                                detail
-                            }),
-                        );
-                        continue;
-                    }
-                };
-                sources.insert(tpl.to_string(), f.origin.clone());
-                raw.push((tpl.to_string(), parsed));
+                templates.push((tpl.to_string(), text, f.origin));
             } else if let Some(rel) = f.rel.strip_prefix("static/") {
                 static_files.push((rel.to_string(), f.bytes));
             } else if let Some(file) = f.rel.strip_prefix("i18n/") {
@@ -203,18 +174,19 @@ impl Theme {
                 }
             }
         }
-        if !diags.is_empty() {
-            return Err(diags);
-        }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         // Tera's default escaper also turns `/` into `&#x2F;`, which is
         // valid but makes every URL unreadable in the output.
         tera.set_escape_fn(escape_for_tera);
-        // The templates were parsed above, each on its own to report every
-        // syntax error: they go in as they are (what `add_raw_templates`
-        // does after parsing them again).
-        if let Err(e) = add_parsed_templates(&mut tera, raw) {
+        let (syntax_errors, fit) = add_templates(&mut tera, &templates);
+        for (i, e) in syntax_errors {
+            diags.push(syntax_diagnostic(&templates[i].0, &templates[i].2, &e));
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        if let Err(e) = fit {
             return Err(vec![Diagnostic::error(
                 format!(
                     "the theme's templates do not fit together: {}",
@@ -223,6 +195,10 @@ impl Theme {
                 None,
             )]);
         }
+        let sources: HashMap<String, Arc<SourceFile>> = templates
+            .into_iter()
+            .map(|(name, _, origin)| (name, origin))
+            .collect();
         for required in [
             "base.html",
             "home.html",
@@ -264,13 +240,9 @@ impl Theme {
     }
 
     /// Render one page with the common variables.
-    pub fn render_page(
-        &self,
-        page: &PageSpec,
-        common: &CommonContext,
-    ) -> Result<String, Diagnostic> {
+    pub fn render_page(&self, page: &Page, common: &CommonView) -> Result<String, Diagnostic> {
         let mut ctx = self.page_context(common);
-        let html = self.render_page_in(page, page.context.clone(), common, &mut ctx)?;
+        let html = self.render_page_in(page, common, &mut ctx)?;
         // Tera writes only text from `&str`s: always UTF-8.
         Ok(String::from_utf8(html)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
@@ -279,19 +251,10 @@ impl Theme {
     /// A Tera context holding the common variables, to render many pages
     /// with [`Theme::render_page_in`] (one per thread): the common values
     /// are converted once, not once per page.
-    pub fn page_context(&self, common: &CommonContext) -> PageContext {
-        let mut ctx = Context::new();
-        ctx.insert("site", &common.site);
-        ctx.insert("t", &common.words);
-        ctx.insert("lang", &common.lang);
-        ctx.insert("links", &common.links);
-        ctx.insert("generator", &common.generator);
-        ctx.insert("live_reload_html", &common.live_reload_html);
-        let nav_current = vec![false; common.nav.len()];
-        ctx.insert("nav", &nav_value(common, &nav_current));
+    pub fn page_context(&self, common: &CommonView) -> PageContext {
         PageContext {
-            ctx,
-            nav_current,
+            ctx: Context::from_serialize(common).unwrap_or_default(),
+            nav_current: vec![false; common.nav.len()],
             keys: Vec::new(),
             shadowed: Vec::new(),
             sizes: Vec::new(),
@@ -299,47 +262,50 @@ impl Theme {
     }
 
     /// Render one page in `ctx` (made by [`Theme::page_context`] from the
-    /// same `common`), with `context` as the page's own variables (moved
-    /// in, not copied). The page's variables are taken out again after the
-    /// render, so the next page sees exactly the variables a fresh context
-    /// would give it. Returns the page's bytes (UTF-8).
+    /// same `common`), with the page's own variables. They are taken out
+    /// again after the render, so the next page sees exactly the variables
+    /// a fresh context would give it. Returns the page's bytes (UTF-8).
     pub fn render_page_in(
         &self,
-        page: &PageSpec,
-        context: Value,
-        common: &CommonContext,
+        page: &Page,
+        common: &CommonView,
         ctx: &mut PageContext,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let page_path = common.urls.path(&page.path);
+        let urls = &common.urls;
+        let page_path = urls.path(&page.path);
         if common
             .nav
             .iter()
             .zip(&ctx.nav_current)
-            .any(|((_, path), &current)| (*path == page_path) != current)
+            .any(|(entry, &current)| (entry.path == page_path) != current)
         {
-            ctx.nav_current = common.nav.iter().map(|(_, p)| *p == page_path).collect();
-            let nav = nav_value(common, &ctx.nav_current);
+            let nav = common.nav_at(&page_path);
+            ctx.nav_current = nav.iter().map(|e| e.current).collect();
             ctx.ctx.insert("nav", &nav);
         }
-        let mut page_map = Map::new();
-        let s = |v: &str| Value::String(v.to_string());
-        page_map.insert("title".into(), s(&page.title));
-        page_map.insert("description".into(), s(&page.description));
-        page_map.insert(
-            "url".into(),
-            Value::String(common.urls.absolute(&page.path)),
+        let template = page.template();
+        ctx.ctx.insert(
+            "page",
+            &PageVariable {
+                title: &page.title,
+                description: &page.description,
+                url: urls.absolute(&page.path),
+                path: page_path,
+                og_type: page.og_type.key(),
+                image: &page.image,
+                kind: page.kind(),
+            },
         );
-        page_map.insert("path".into(), Value::String(page_path));
-        page_map.insert("og_type".into(), s(page.og_type));
-        page_map.insert("image".into(), s(&page.image));
-        page_map.insert("kind".into(), s(page.kind));
-        ctx.ctx
-            .extend(owned_context("page", Value::Object(page_map)));
         // The page's own variables override the common ones of the same
         // name; those come back after the render.
         ctx.keys.clear();
         ctx.shadowed.clear();
-        if let Value::Object(map) = context {
+        if let Ok(Value::Object(mut map)) = serde_json::to_value(&page.content) {
+            // What render adds to the view: the recruitment page's JSON-LD.
+            if let PageContent::Recruitment(r) = &page.content {
+                let jsonld = super::jsonld::recruitment_jsonld(r.event);
+                map.insert("jsonld".to_string(), Value::String(jsonld));
+            }
             for k in map.keys() {
                 if let Some(old) = ctx.ctx.remove(k) {
                     ctx.shadowed.push((k.clone(), old));
@@ -355,26 +321,26 @@ impl Theme {
         let size = ctx
             .sizes
             .iter()
-            .find(|(t, _)| *t == page.template)
+            .find(|(t, _)| *t == template)
             .map_or(0, |(_, n)| *n);
         let mut html = Vec::with_capacity(size + size / 8);
-        let result = self.tera.render_to(page.template, &ctx.ctx, &mut html);
-        match ctx.sizes.iter_mut().find(|(t, _)| *t == page.template) {
+        let result = self.tera.render_to(template, &ctx.ctx, &mut html);
+        match ctx.sizes.iter_mut().find(|(t, _)| *t == template) {
             Some(entry) => entry.1 = html.len(),
-            None => ctx.sizes.push((page.template, html.len())),
+            None => ctx.sizes.push((template, html.len())),
         }
         for k in &ctx.keys {
             ctx.ctx.remove(k);
         }
         for (k, v) in ctx.shadowed.drain(..) {
-            ctx.ctx.extend(owned_context(&k, v));
+            ctx.ctx.insert(k, &v);
         }
         result.map(|_| html).map_err(|e| {
-            let loc = self.sources.get(page.template).map(Loc::file);
+            let loc = self.sources.get(template).map(Loc::file);
             Diagnostic::error(
                 format!(
                     "template `{}` failed to render {}: {}",
-                    page.template,
+                    template,
                     page.path,
                     error_chain(&e)
                 ),
@@ -383,6 +349,20 @@ impl Theme {
             .with_help("a template may only use the variables listed in docs/theme.md")
         })
     }
+}
+
+/// `page`: what templates know of the page being rendered.
+#[derive(Serialize)]
+struct PageVariable<'a> {
+    title: &'a str,
+    description: &'a str,
+    /// Absolute (canonical).
+    url: String,
+    /// Root-relative.
+    path: String,
+    og_type: &'static str,
+    image: &'a str,
+    kind: &'static str,
 }
 
 /// The common variables of every page, in a context reused from page to
@@ -399,71 +379,96 @@ pub struct PageContext {
     sizes: Vec<(&'static str, usize)>,
 }
 
-/// A context of one variable, moved in (`Context::insert` copies).
-fn owned_context(key: &str, value: Value) -> Context {
-    let mut map = Map::new();
-    map.insert(key.to_string(), value);
-    Context::from_value(Value::Object(map)).unwrap_or_default()
-}
-
-fn nav_value(common: &CommonContext, current: &[bool]) -> Value {
-    Value::Array(
-        common
-            .nav
-            .iter()
-            .zip(current)
-            .map(|((title, path), &current)| json!({"title": title, "path": path, "current": current}))
-            .collect(),
-    )
-}
-
-/// `Tera::add_raw_templates` for templates already parsed: added, then
-/// their inheritance chains and macro imports checked.
-fn add_parsed_templates(
+/// Add `templates` (name, text, source) to `tera`, each parsed once.
+/// `Tera::add_raw_templates` stops at the first template that does not
+/// parse, so the templates after it are added by another call, until every
+/// syntax error is found. Returns the syntax errors (by index into
+/// `templates`) and, when every template parsed, whether they fit together
+/// (inheritance chains and macro imports).
+fn add_templates(
     tera: &mut Tera,
-    parsed: Vec<(String, tera::Template)>,
-) -> tera::Result<()> {
-    for (name, template) in parsed {
-        tera.templates.insert(name, template);
+    templates: &[(String, String, Arc<SourceFile>)],
+) -> (Vec<(usize, tera::Error)>, tera::Result<()>) {
+    let mut errors = Vec::new();
+    let mut next = 0;
+    loop {
+        let rest = &templates[next..];
+        let result = tera.add_raw_templates(rest.iter().map(|(name, text, _)| (name, text)));
+        let Err(e) = result else {
+            return (errors, Ok(()));
+        };
+        // Tera names the template that failed to parse in its message.
+        let failed = rest
+            .iter()
+            .position(|(name, ..)| e.to_string() == format!("Failed to parse '{name}'"));
+        match failed {
+            Some(i) => {
+                errors.push((next + i, e));
+                next += i + 1;
+            }
+            // Every template parsed: the error is about how they fit.
+            None => return (errors, Err(e)),
+        }
     }
-    tera.build_inheritance_chains()?;
-    tera.check_macro_files()
+}
+
+/// A template that does not parse, at the line and column Tera gives.
+fn syntax_diagnostic(name: &str, origin: &Arc<SourceFile>, e: &tera::Error) -> Diagnostic {
+    let msg = error_chain(e);
+    let loc = match parse_position(&msg) {
+        Some((l, c)) => Loc::at(origin, l, c, 1),
+        None => Loc::file(origin),
+    };
+    let detail = msg
+        .lines()
+        .filter(|l| l.trim_start().starts_with("= "))
+        .map(|l| l.trim_start().trim_start_matches("= "))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Diagnostic::error(format!("template syntax error in `{name}`"), Some(loc)).with_help(
+        if detail.is_empty() {
+            "check the Tera syntax near here".to_string()
+        } else {
+            detail
+        },
+    )
 }
 
 fn escape_for_tera(s: &str) -> String {
     crate::render::escape_html(s)
 }
 
-/// Variables shared by every page.
-pub struct CommonContext {
-    pub urls: Urls,
-    pub site: Value,
-    pub words: BTreeMap<String, String>,
-    pub lang: String,
-    pub links: Value,
-    pub nav: Vec<(String, String)>,
-    pub generator: String,
-    pub live_reload_html: String,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::public::Origin;
+    use crate::public::common::{Links, NavEntry, OrganizerView, SiteView};
+    use crate::public::lab::tests::card;
+    use crate::public::pages::{
+        HomePage, LabsPage, NotFoundPage, OgType, Origin, ProgramPage, ReportPage,
+    };
+    use crate::public::survey::PublicSurvey;
+    use crate::public::{ProgramView, PublicLab};
+    use crate::source::lab::LabStatus;
+    use crate::urls::Urls;
 
     fn theme() -> Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_for_tera);
-        tera.add_raw_template(
-            "p.html",
-            "{{ page.kind }}|{{ page.path }}|{{ site.title }}|{{ t.hello }}|{{ lang }}|\
+        let text = "{{ page.kind }}|{{ page.path }}|{{ site.title }}|{{ t.hello }}|{{ lang }}|\
              {% for n in nav %}{{ n.title }}={{ n.current }};{% endfor %}|\
-             {% if survey is defined %}survey={{ survey }}{% endif %}|\
+             {% if survey %}survey={{ survey.respondents }}{% endif %}|\
              {% if lab %}{{ lab.title }}{% endif %}|{{ links.home }}|{{ generator }}|\
-             {{ live_reload_html | safe }}",
-        )
-        .unwrap();
+             {{ live_reload_html | safe }}";
+        let names = [
+            "home.html",
+            "labs.html",
+            "report.html",
+            "program.html",
+            "404.html",
+        ];
+        tera.add_raw_templates(names.iter().map(|n| (*n, text)))
+            .unwrap();
         Theme {
             tera,
             sources: HashMap::new(),
@@ -472,41 +477,69 @@ mod tests {
         }
     }
 
-    fn common() -> CommonContext {
+    fn common() -> CommonView {
         let urls = Urls::new("https://example.org/lab/");
-        CommonContext {
-            site: json!({"title": "T<&>"}),
+        let nav = |title: &str, path: &str| NavEntry {
+            title: title.into(),
+            path: urls.path(path),
+            current: false,
+        };
+        CommonView {
+            site: SiteView {
+                title: "T<&>".into(),
+                description: String::new(),
+                base_url: urls.base_url().into(),
+                base_path: urls.base_path().into(),
+                language: "ja",
+                organizer: OrganizerView {
+                    name: String::new(),
+                    url: String::new(),
+                    email: String::new(),
+                },
+            },
             words: [("hello".to_string(), "やあ".to_string())].into(),
-            lang: "ja".into(),
-            links: json!({"home": urls.path("index.html")}),
-            nav: vec![
-                ("Home".into(), urls.path("index.html")),
-                ("Labs".into(), urls.path("labs/index.html")),
-            ],
+            lang: "ja",
+            links: Links {
+                home: urls.path("index.html"),
+                labs: urls.path("labs/index.html"),
+                program: String::new(),
+                highlights: String::new(),
+                feed: urls.path("feed.xml"),
+                css: urls.path("style.css"),
+            },
+            nav: vec![nav("Home", "index.html"), nav("Labs", "labs/index.html")],
             generator: "labsite x".into(),
             live_reload_html: "<script></script>".into(),
             urls,
         }
     }
 
-    fn page(path: &str, kind: &'static str, context: Value) -> PageSpec {
-        PageSpec {
+    fn page<'a>(path: &str, content: PageContent<'a>) -> Page<'a> {
+        Page {
             path: path.into(),
-            template: "p.html",
-            kind,
             title: "t".into(),
             description: String::new(),
-            og_type: "website",
+            og_type: OgType::Website,
             image: String::new(),
             origins: vec![Origin::Site],
-            context,
+            content,
         }
     }
 
-    /// Templates parsed once and added as they are behave as templates
-    /// added from source.
+    fn templates(set: &[(&str, &str)]) -> Vec<(String, String, Arc<SourceFile>)> {
+        set.iter()
+            .map(|(name, text)| {
+                let file = SourceFile::new(Path::new(""), Path::new(name), text.to_string());
+                (name.to_string(), text.to_string(), file)
+            })
+            .collect()
+    }
+
+    /// Templates added through `add_templates` behave as templates added
+    /// with one `add_raw_templates`, and every template that does not
+    /// parse is reported, not only the first.
     #[test]
-    fn parsed_templates_work_like_raw_ones() {
+    fn templates_added_once_work_like_raw_ones() {
         let sets: [&[(&str, &str)]; 4] = [
             &[
                 ("base.html", "<b>{% block c %}base{% endblock c %}</b>"),
@@ -528,12 +561,9 @@ mod tests {
         for set in sets {
             let mut raw = Tera::default();
             let from_source = raw.add_raw_templates(set.iter().copied());
-            let mut parsed = Tera::default();
-            let templates = set
-                .iter()
-                .map(|(n, t)| (n.to_string(), tera::Template::new(n, None, t).unwrap()))
-                .collect();
-            let from_parsed = add_parsed_templates(&mut parsed, templates);
+            let mut added = Tera::default();
+            let (syntax, from_added) = add_templates(&mut added, &templates(set));
+            assert!(syntax.is_empty(), "{set:?}");
             // (Which template of a cycle an error names depends on a
             // HashMap's order, in either case.)
             let message = |r: &tera::Result<()>| {
@@ -546,73 +576,137 @@ mod tests {
                     })
                     .err()
             };
-            assert_eq!(message(&from_parsed), message(&from_source), "{set:?}");
+            assert_eq!(message(&from_added), message(&from_source), "{set:?}");
             assert_eq!(from_source.is_ok(), set.len() == 3, "{set:?}");
             if from_source.is_ok() {
                 assert_eq!(
-                    parsed.render("p.html", &ctx).unwrap(),
+                    added.render("p.html", &ctx).unwrap(),
                     raw.render("p.html", &ctx).unwrap()
                 );
             }
         }
+        let broken = templates(&[
+            ("a.html", "{{ x }}"),
+            ("b.html", "{% if %}"),
+            ("c.html", "{% extends \"a.html\" %}"),
+            ("d.html", "{{ x"),
+            ("e.html", "e"),
+        ]);
+        let mut tera = Tera::default();
+        let (syntax, _) = add_templates(&mut tera, &broken);
+        let failed: Vec<usize> = syntax.iter().map(|(i, _)| *i).collect();
+        assert_eq!(failed, [1, 3]);
+        let d = syntax_diagnostic(&broken[3].0, &broken[3].2, &syntax[1].1);
+        assert_eq!(d.message, "template syntax error in `d.html`");
+    }
+
+    fn program() -> ProgramView {
+        ProgramView {
+            concept: String::new(),
+            total_minutes: 0,
+            parts: Vec::new(),
+            framework: None,
+        }
+    }
+
+    fn survey(respondents: usize) -> PublicSurvey {
+        PublicSurvey {
+            respondents,
+            withheld: false,
+            questions: Vec::new(),
+            quotes: Vec::new(),
+            takeaways: Vec::new(),
+            industries: Vec::new(),
+        }
+    }
+
+    fn report<'a>(
+        lab: &'a PublicLab,
+        program: &'a ProgramView,
+        survey: Option<&'a PublicSurvey>,
+    ) -> PageContent<'a> {
+        PageContent::Report(ReportPage {
+            lab,
+            report_html: "",
+            toc: &[],
+            program,
+            survey,
+            next_lab: None,
+        })
     }
 
     /// A reused context gives each page what a fresh one gives it: no
     /// variable of the page before, the right `nav.current`, the common
-    /// variables back when a page hid one.
+    /// variables as they were.
     #[test]
     fn reused_context_renders_like_a_fresh_one() {
         let theme = theme();
         let common = common();
+        let (a, b, c) = (
+            card("a", "A", LabStatus::Held),
+            card("b", "B", LabStatus::Held),
+            card("c", "C", LabStatus::Held),
+        );
+        let labs = [a.clone()];
+        let (program, survey) = (program(), survey(1));
         let pages = [
+            page("labs/a/index.html", report(&a, &program, Some(&survey))),
             page(
-                "labs/a/index.html",
-                "report",
-                json!({"lab": {"title": "A"}, "survey": 1}),
+                "index.html",
+                PageContent::Home(HomePage {
+                    concept: "",
+                    next_lab: None,
+                    reports: Vec::new(),
+                    upcoming: Vec::new(),
+                }),
             ),
-            page("index.html", "home", json!({})),
             page(
                 "labs/b/program/index.html",
-                "program",
-                json!({"lab": {"title": "B"}}),
+                PageContent::Program(ProgramPage {
+                    lab: &b,
+                    program: &program,
+                }),
             ),
             page(
                 "labs/index.html",
-                "labs",
-                json!({"lang": "hidden", "survey": null}),
+                PageContent::Labs(LabsPage {
+                    labs: &labs,
+                    planned: Vec::new(),
+                }),
             ),
-            page("404.html", "404", Value::Null),
-            page(
-                "labs/c/index.html",
-                "report",
-                json!({"lab": {"title": "C"}}),
-            ),
+            page("404.html", PageContent::NotFound(NotFoundPage {})),
+            page("labs/c/index.html", report(&c, &program, None)),
         ];
         let mut ctx = theme.page_context(&common);
         let mut seen = Vec::new();
         for p in &pages {
             let fresh = theme.render_page(p, &common).unwrap();
-            let reused = theme
-                .render_page_in(p, p.context.clone(), &common, &mut ctx)
-                .unwrap();
+            let reused = theme.render_page_in(p, &common, &mut ctx).unwrap();
             let reused = String::from_utf8(reused).unwrap();
             assert_eq!(reused, fresh);
             seen.push(fresh);
         }
         assert!(
-            seen[0].contains("Home=false;Labs=false;|survey=1|A|"),
+            seen[0].starts_with("report|/lab/labs/a/|")
+                && seen[0].contains("Home=false;Labs=false;|survey=1|A|"),
             "{}",
             seen[0]
         );
         assert!(seen[1].starts_with("home|/lab/|T&lt;&amp;&gt;|やあ|ja|Home=true;Labs=false;||"));
         assert!(seen[2].contains("||B|"), "{}", seen[2]);
         assert!(
-            seen[3].contains("|hidden|Home=false;Labs=true;|survey=|"),
+            seen[3].contains("|ja|Home=false;Labs=true;||"),
             "{}",
             seen[3]
         );
+        assert!(seen[4].starts_with("404|/lab/404.html|"), "{}", seen[4]);
         assert!(
             seen[5].contains("|ja|Home=false;Labs=false;||C|"),
+            "{}",
+            seen[5]
+        );
+        assert!(
+            seen[5].ends_with("|/lab/|labsite x|<script></script>"),
             "{}",
             seen[5]
         );
