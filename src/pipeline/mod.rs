@@ -9,7 +9,7 @@ mod session;
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use rayon::prelude::*;
 
 pub use session::{Rebuilt, Session};
@@ -32,6 +32,8 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     pub pages: usize,
     pub stats: PrivacyStats,
+    /// What the privacy rules did in each lab, by lab id, in date order.
+    pub lab_stats: Vec<(String, PrivacyStats)>,
     pub warnings: Vec<Diagnostic>,
     /// Each `privacy.allow` term found in the output, as written, and the
     /// output files it is in.
@@ -58,6 +60,9 @@ impl From<LoadError> for BuildError {
 pub struct BuildOptions {
     pub load: LoadOptions,
     pub now: Option<DateTime<Utc>>,
+    /// A `--now` without an offset: read in the site's time zone once
+    /// `site.yaml` is loaded; it wins over `now`.
+    pub now_local: Option<NaiveDateTime>,
     /// Injected before `</body>` (serve's live reload).
     pub live_reload_html: String,
     /// Print leaked terms in gate errors (off by default: CI logs are public).
@@ -86,6 +91,7 @@ pub fn build_site_into(
         files: Vec::new(),
         pages: rendered.pages,
         stats: rendered.stats,
+        lab_stats: rendered.lab_stats,
         warnings: prepared.site.warnings.clone(),
         allowed_published: rendered.allowed_published.clone(),
         elapsed_ms: started.elapsed().as_millis(),
@@ -134,6 +140,7 @@ struct Prepared {
 struct Rendered {
     pages: usize,
     stats: PrivacyStats,
+    lab_stats: Vec<(String, PrivacyStats)>,
     /// The labs' public records, for the next partial rebuild.
     cards: Vec<PublicLab>,
     /// A partial render found a lab's public record changed.
@@ -144,10 +151,17 @@ struct Rendered {
 
 impl Prepared {
     fn new(root: &Path, opts: &BuildOptions, phases: &mut Phases) -> Result<Prepared, BuildError> {
-        let now = opts.now.unwrap_or_else(Utc::now);
         let mut site = load_site(root, &opts.load)?;
+        let now = match opts.now_local {
+            Some(local) => crate::public::status::Now::Local(local)
+                .in_zone(site.config.timezone)
+                .map_err(BuildError::Io)?,
+            None => opts.now.unwrap_or_else(Utc::now),
+        };
         let kana = crate::source::terms::missing_kana(&site);
         site.warnings.extend(kana);
+        let likely = crate::source::warnings::likely_mistakes(&site, now);
+        site.warnings.extend(likely);
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
         let (terms, mut diags) = collect_term_table(&site);
@@ -269,7 +283,7 @@ impl Prepared {
         };
         // Each lab: its pages, calendar and assets, rendered, gated and
         // emitted in parallel.
-        let lab_pages = || -> Vec<(usize, PrivacyStats)> {
+        let lab_pages = || -> Vec<(usize, String, PrivacyStats)> {
             labs.par_iter()
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
@@ -297,16 +311,18 @@ impl Prepared {
                             Err(e) => out.io_error(format!("{}: {e}", a.path.display())),
                         }
                     }
-                    (lab_pages.len(), lab_out.stats)
+                    (lab_pages.len(), lab.record.id.clone(), lab_out.stats)
                 })
                 .collect()
         };
         let (site_page_count, per_lab) = rayon::join(site_pages, lab_pages);
         let mut stats = PrivacyStats::default();
         let mut pages = site_page_count;
-        for (n, s) in per_lab {
+        let mut lab_stats = Vec::with_capacity(per_lab.len());
+        for (n, id, s) in per_lab {
             pages += n;
             stats.add(&s);
+            lab_stats.push((id, s));
         }
         let cards_changed = partial && public.changed_cards();
         if site_wide || labs.iter().any(|&i| public.in_feed(i)) {
@@ -325,6 +341,7 @@ impl Prepared {
         Ok(Rendered {
             pages,
             stats,
+            lab_stats,
             cards: public.into_cards(),
             cards_changed,
             allowed_published: Vec::new(),

@@ -163,6 +163,19 @@ pub struct PrivacyStats {
     pub redactions: usize,
     pub groups_suppressed: usize,
     pub responses_without_consent: usize,
+    /// The suppressed groups by kind, in the order the survey has them;
+    /// their counts add up to `groups_suppressed`.
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// Groups under k of one kind, and what became of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    /// What was broken down: `業種`, `設問「…」`, `業種別の平均「…」`.
+    pub kind: String,
+    pub groups: usize,
+    /// `merged into その他`, `left out`, `not shown`.
+    pub fate: String,
 }
 
 impl PrivacyStats {
@@ -171,6 +184,19 @@ impl PrivacyStats {
         self.redactions += o.redactions;
         self.groups_suppressed += o.groups_suppressed;
         self.responses_without_consent += o.responses_without_consent;
+        self.suppressed.extend(o.suppressed.iter().cloned());
+    }
+
+    fn suppress(&mut self, kind: String, groups: usize, fate: &str) {
+        if groups == 0 {
+            return;
+        }
+        self.groups_suppressed += groups;
+        self.suppressed.push(Suppressed {
+            kind,
+            groups,
+            fate: fate.to_string(),
+        });
     }
 }
 
@@ -263,7 +289,11 @@ pub fn public_survey(
     if respondents < k {
         // Withheld: nothing of it is computed, so nothing of it can reach a
         // template.
-        stats.groups_suppressed += 1;
+        stats.suppress(
+            "アンケート全体".to_string(),
+            1,
+            "withheld (fewer than k consenting respondents)",
+        );
         return (Some(PublicSurvey::Withheld), stats);
     }
 
@@ -280,7 +310,11 @@ pub fn public_survey(
             QuestionKind::Text => "text",
         };
         let results = if answered < k {
-            stats.groups_suppressed += 1;
+            stats.suppress(
+                format!("設問「{}」", q.text),
+                1,
+                "not shown (fewer than k answers)",
+            );
             QuestionResults::Withheld
         } else {
             let mut rows = Vec::new();
@@ -325,7 +359,11 @@ pub fn public_survey(
                     let groups: Vec<(String, usize, u32)> =
                         groups.into_iter().map(|(l, (n, s))| (l, n, s)).collect();
                     let (shown_groups, suppressed) = suppress(&groups, attendees, k);
-                    stats.groups_suppressed += suppressed;
+                    stats.suppress(
+                        format!("業種別の平均「{}」", q.text),
+                        suppressed,
+                        "left out",
+                    );
                     // A breakdown into one group equal to the whole says
                     // nothing new; show it only with two or more groups.
                     if shown_groups.len() >= 2 {
@@ -451,6 +489,7 @@ pub fn public_survey(
     let total: usize = counts.values().sum();
     let mut industries: Vec<Row> = Vec::new();
     let mut other = 0;
+    let mut small = 0;
     for (label, n) in &counts {
         if *n >= k {
             industries.push(Row {
@@ -460,9 +499,15 @@ pub fn public_survey(
             });
         } else {
             other += n;
-            stats.groups_suppressed += 1;
+            small += 1;
         }
     }
+    let fate = if other >= k {
+        format!("merged into {}", words.other)
+    } else {
+        "left out".to_string()
+    };
+    stats.suppress("業種".to_string(), small, &fate);
     // Small groups merge into "other" when that group is itself large
     // enough; otherwise they are left out. The number left out only says
     // how many people have an attribute that is not shown.

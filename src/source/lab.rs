@@ -346,8 +346,13 @@ pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Dia
         .map(|v| read_highlights(&ctx, v, &participants, survey.as_ref()));
     let recruitment = m
         .get("recruitment")
-        .and_then(|v| read_recruitment(&ctx, v, date, start));
-    let diags = ctx.into_diags();
+        .and_then(|v| read_recruitment(&ctx, v, date, start, participants.len()));
+    let has_participants = m.has("participants");
+    drop(m);
+    let mut diags = ctx.into_diags();
+    if !has_participants {
+        fold_unknown_participants(&mut diags);
+    }
     let record = match (title, date, start, end, status) {
         (Some(title), Some(date), Some(start), Some(end), Some(status)) => Some(LabRecord {
             id: id.to_string(),
@@ -810,6 +815,8 @@ fn read_recruitment(
     v: &Node,
     date: Option<NaiveDate>,
     start: Option<NaiveTime>,
+    // `taken` when it is not written: the participants recorded so far.
+    participant_count: usize,
 ) -> Option<Recruitment> {
     let m = ctx.map(v, "recruitment", "the recruitment", &RECRUITMENT_KEYS)?;
     let capacity = if m.has("capacity") {
@@ -825,7 +832,9 @@ fn read_recruitment(
             Some("give the number of seats, e.g. 8".into()),
         );
     }
-    let taken = m.opt_u32("taken").unwrap_or(0);
+    let taken = m
+        .opt_u32("taken")
+        .unwrap_or(u32::try_from(participant_count).unwrap_or(u32::MAX));
     let lab_start = date.zip(start).map(|(d, s)| d.and_time(s));
     let deadline = match m.opt_text("deadline") {
         Some(t) => {
@@ -888,6 +897,27 @@ fn read_recruitment(
         apply_url: apply_url?,
         faq,
     })
+}
+
+/// Without a `participants` list (a misspelt key, most often), every
+/// participant id in the lab is unknown: those errors follow from the first
+/// and are folded into it, so the one fix is the one error shown.
+fn fold_unknown_participants(diags: &mut Vec<Diagnostic>) {
+    let is_root = |d: &Diagnostic| d.help.as_deref() == Some("did you mean `participants`?");
+    if !diags.iter().any(is_root) {
+        return;
+    }
+    let before = diags.len();
+    diags.retain(|d| !d.message.starts_with("unknown participant `"));
+    let folded = before - diags.len();
+    if let Some(root) = diags.iter_mut().find(|d| is_root(d))
+        && folded > 0
+    {
+        root.notes.push((
+            format!("{folded} unknown participant error(s) follow from this one and are not shown"),
+            None,
+        ));
+    }
 }
 
 /// The program keys a lab may carry, for callers that list lab keys.

@@ -6,6 +6,7 @@ pub mod page;
 pub mod program;
 pub mod site;
 pub mod terms;
+pub mod warnings;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
