@@ -1,6 +1,7 @@
 //! Loading a site: every source file into typed records that remember where
 //! each value came from, and every problem found on the way.
 
+pub mod forms;
 pub mod lab;
 pub mod page;
 pub mod program;
