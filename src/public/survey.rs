@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::object;
 use crate::privacy::redact::Redactor;
 use crate::render::charts;
-use crate::source::lab::{Answer, Consent, LabRecord, Participant, QuestionKind};
+use crate::source::lab::{Answer, Consent, LabRecord, Participant, QuestionKind, Response};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
@@ -222,7 +222,14 @@ pub fn public_survey(
     let consenting: Vec<_> = survey
         .responses
         .iter()
-        .filter(|r| r.consent != Consent::None && participant(&r.participant).is_some())
+        // An anonymous response (from an export) counts; one naming a
+        // participant counts when the participant is the lab's.
+        .filter(|r| {
+            r.consent != Consent::None
+                && r.participant
+                    .as_deref()
+                    .is_none_or(|id| participant(id).is_some())
+        })
         .collect();
     stats.responses_without_consent = survey.responses.len() - consenting.len();
     let respondents = consenting.len();
@@ -234,9 +241,9 @@ pub fn public_survey(
     let mut questions = Vec::new();
     if !withheld {
         for q in &survey.questions {
-            let answers: Vec<(&str, &Answer)> = consenting
+            let answers: Vec<(Option<&str>, &Answer)> = consenting
                 .iter()
-                .filter_map(|r| r.answers.get(&q.id).map(|a| (r.participant.as_str(), a)))
+                .filter_map(|r| r.answers.get(&q.id).map(|a| (r.participant.as_deref(), a)))
                 .collect();
             let answered = answers.len();
             let shown = answered >= k;
@@ -268,9 +275,10 @@ pub fn public_survey(
                         // overall mean cannot reveal a hidden group.
                         let mut groups: BTreeMap<String, (usize, u32)> = BTreeMap::new();
                         for (pid, a) in &answers {
-                            if let (Some(ind), Answer::Rating(x)) =
-                                (participant(pid).and_then(|p| p.industry.clone()), a)
-                            {
+                            if let (Some(ind), Answer::Rating(x)) = (
+                                pid.and_then(participant).and_then(|p| p.industry.clone()),
+                                a,
+                            ) {
                                 let g = groups.entry(ind).or_default();
                                 g.0 += 1;
                                 g.1 += x;
@@ -335,11 +343,20 @@ pub fn public_survey(
         }
     }
 
-    // Quotes: the curated list, else every quotable text answer.
-    let quotable: Vec<(String, String)> = match &lab.highlights {
+    // Quotes: the curated list, else every quotable text answer. An
+    // anonymous response is quoted without attribution.
+    let quotable: Vec<(&Response, String)> = match &lab.highlights {
         Some(list) => list
             .iter()
-            .map(|q| (q.participant.clone(), q.question.clone()))
+            .filter_map(|q| {
+                consenting
+                    .iter()
+                    .find(|r| {
+                        r.participant.as_deref() == Some(q.participant.as_str())
+                            && r.consent == Consent::Quote
+                    })
+                    .map(|r| (*r, q.question.clone()))
+            })
             .collect(),
         None => consenting
             .iter()
@@ -351,26 +368,20 @@ pub fn public_survey(
                     .filter(|q| {
                         matches!(q.kind, QuestionKind::Text) && r.answers.contains_key(&q.id)
                     })
-                    .map(|q| (r.participant.clone(), q.id.clone()))
+                    .map(|q| (*r, q.id.clone()))
                     .collect::<Vec<_>>()
             })
             .collect(),
     };
     let mut quotes = Vec::new();
-    for (pid, qid) in quotable {
-        let Some(r) = consenting
-            .iter()
-            .find(|r| r.participant == pid && r.consent == Consent::Quote)
-        else {
-            continue;
-        };
-        let (Some(Answer::Text(text)), Some(q), Some(p)) = (
+    for (r, qid) in quotable {
+        let (Some(Answer::Text(text)), Some(q)) = (
             r.answers.get(&qid),
             survey.questions.iter().find(|q| q.id == qid),
-            participant(&pid),
         ) else {
             continue;
         };
+        let p = r.participant.as_deref().and_then(participant);
         let text = text.trim();
         if text.is_empty() {
             continue;
@@ -381,7 +392,9 @@ pub fn public_survey(
         stats.redactions += red.count;
         quotes.push(PublicQuote {
             text: red.text,
-            attribution: attribution(p, &lab.participants, k, joiner),
+            attribution: p
+                .map(|p| attribution(p, &lab.participants, k, joiner))
+                .unwrap_or_default(),
             question: q.text.clone(),
         });
     }
@@ -457,7 +470,11 @@ mod tests {
             email: None,
             industry: Some(ind.into()),
             role: Some(role.into()),
+            kana: None,
+            nicknames: vec![],
+            attended: true,
             path: String::new(),
+            origin: None,
         }
     }
 

@@ -277,6 +277,31 @@ fn is_ignored_name(name: &str) -> bool {
         || name.starts_with('#')
 }
 
+/// Files of a lab's folder that are sources, never assets (SPEC §10):
+/// anything under a `private/` folder, spreadsheets and form exports,
+/// YAML (survey.yaml, and any other), and spreadsheet lock files.
+pub fn is_never_published(rel: &Path) -> bool {
+    let mut parts = rel.components().peekable();
+    while let Some(c) = parts.next() {
+        let name = c.as_os_str().to_string_lossy();
+        if parts.peek().is_some() && name == "private" {
+            return true;
+        }
+    }
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if forms::records::is_lock_file(&name) {
+        return true;
+    }
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "ods" | "yaml" | "yml"
+    )
+}
+
 fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
     let mut entries: Vec<_> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).collect(),
@@ -564,7 +589,8 @@ fn load_lab_in(
             && !cover.contains('\\')
             && dir.join(cover).is_file()
             && !dir.join(cover).is_symlink()
-            && !is_ignored_name(cover.rsplit('/').next().unwrap_or(cover)))
+            && !is_ignored_name(cover.rsplit('/').next().unwrap_or(cover))
+            && !is_never_published(Path::new(cover)))
     {
         diags.push(
             Diagnostic::error(
@@ -603,6 +629,7 @@ fn load_lab_in(
             || rel
                 .components()
                 .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
+            || is_never_published(rel)
         {
             continue;
         }
@@ -899,6 +926,32 @@ mod tests {
         assert_eq!(line_col(t, 4), (2, 1));
         assert_eq!(line_col(t, 5), (2, 1));
         assert_eq!(line_col(t, 999), (2, 3));
+    }
+
+    #[test]
+    fn sources_and_exports_are_never_assets() {
+        for never in [
+            "private/survey.xlsx",
+            "private/photo.jpg",
+            "img/private/a.png",
+            "survey.yaml",
+            "notes.YML",
+            "applications.CSV",
+            "x.tsv",
+            "x.xls",
+            "x.ods",
+            "~$survey.xlsx",
+        ] {
+            assert!(is_never_published(Path::new(never)), "{never}");
+        }
+        for asset in [
+            "photo.jpg",
+            "private.png",
+            "slides/deck.pdf",
+            "privately/a.png",
+        ] {
+            assert!(!is_never_published(Path::new(asset)), "{asset}");
+        }
     }
 
     #[test]

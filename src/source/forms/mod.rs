@@ -17,6 +17,7 @@ pub mod applicants;
 pub mod cells;
 pub mod columns;
 pub mod infer;
+pub mod records;
 pub mod responses;
 pub mod table;
 
