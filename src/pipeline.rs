@@ -851,7 +851,13 @@ impl Session {
         for path in changed {
             let rest = path.strip_prefix("content/labs/")?;
             let (id, file) = rest.split_once('/')?;
-            if file == "lab.yaml" || file.is_empty() {
+            // lab.yaml, survey.yaml and the form exports (under private/)
+            // can change the participants, whose identity terms the whole
+            // site is checked against: a full build.
+            if file == "lab.yaml"
+                || file.is_empty()
+                || crate::source::is_never_published(std::path::Path::new(file))
+            {
                 return None;
             }
             let i = self

@@ -46,6 +46,8 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with("___jb_old___")
         || name == "4913"
         || (name.starts_with('#') && name.ends_with('#'))
+        // Excel's lock file beside an open workbook (`~$survey.xlsx`).
+        || name.starts_with("~$")
 }
 
 /// `path` relative to `root` when a change to it matters.
