@@ -57,6 +57,9 @@ const QUESTIONS: &str = r#"  questions:
       type: text
 "#;
 
+/// Files put in a lab's folder: path there, bytes.
+type Files = Vec<(&'static str, Vec<u8>)>;
+
 /// Every output file's bytes, by path.
 fn output(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files(dir)
@@ -105,7 +108,7 @@ survey:
     )
 }
 
-fn google_files() -> Vec<(&'static str, Vec<u8>)> {
+fn google_files() -> Files {
     vec![
         (
             "private/applications.csv",
@@ -256,7 +259,7 @@ const MICROSOFT_SURVEY: &str = r#"responses_from:
   ignore: [メール]
 "#;
 
-fn microsoft_files() -> Vec<(&'static str, Vec<u8>)> {
+fn microsoft_files() -> Files {
     vec![
         (
             "private/applications.csv",
@@ -376,7 +379,7 @@ fn every_mistake_is_an_error_at_its_cell_that_quotes_no_cell() {
     apps_two_names = apps_two_names
         .replacen("\"お名前\"", "\"氏名\"", 1)
         .replacen("\"ふりがな\"", "\"お名前\"", 1);
-    let labs: [(&str, String, Vec<(&str, Vec<u8>)>); 6] = [
+    let labs: [(&str, String, Files); 6] = [
         (
             "2025-11-01",
             google_export_lab(),
