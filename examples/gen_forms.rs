@@ -28,11 +28,7 @@ const OPTIONS: [&str; 5] = [
 ];
 const INDUSTRIES: [&str; 5] = ["製造業", "建設業", "小売業", "物流業", "情報通信業"];
 const ROLES: [&str; 4] = ["課長", "部長", "係長", "主任"];
-const CONSENT: [&str; 3] = [
-    "氏名・社名を伏せて引用してよい",
-    "集計にのみ使ってよい",
-    "",
-];
+const CONSENT: [&str; 3] = ["氏名・社名を伏せて引用してよい", "集計にのみ使ってよい", ""];
 
 /// An invented name: family and given parts from syllables, unique by `i`.
 fn name(i: usize) -> (String, String) {
@@ -86,7 +82,10 @@ fn questions() -> String {
 }
 
 fn topics(i: usize) -> Vec<&'static str> {
-    (0..5).filter(|k| (i >> k) & 1 == 1 || *k == i % 5).map(|k| OPTIONS[k]).collect()
+    (0..5)
+        .filter(|k| (i >> k) & 1 == 1 || *k == i % 5)
+        .map(|k| OPTIONS[k])
+        .collect()
 }
 
 fn takeaway(i: usize) -> String {
@@ -102,7 +101,11 @@ fn site(dir: &Path, lab_yaml: &str, files: &[(&str, Vec<u8>)]) {
     fs::create_dir_all(lab.join("private")).unwrap();
     fs::write(dir.join("content/site.yaml"), SITE).unwrap();
     fs::write(lab.join("lab.yaml"), lab_yaml).unwrap();
-    fs::write(lab.join("report.md"), "## 当日の流れ\n\n三部構成で行いました。\n").unwrap();
+    fs::write(
+        lab.join("report.md"),
+        "## 当日の流れ\n\n三部構成で行いました。\n",
+    )
+    .unwrap();
     for (rel, bytes) in files {
         fs::write(lab.join(rel), bytes).unwrap();
     }
@@ -144,7 +147,8 @@ fn main() {
     site(&out.join("inline"), &y, &[]);
 
     // Exports.
-    let mut apps = String::from("\u{feff}タイムスタンプ,メールアドレス,お名前,会社名,業種,役職\r\n");
+    let mut apps =
+        String::from("\u{feff}タイムスタンプ,メールアドレス,お名前,会社名,業種,役職\r\n");
     for (i, p) in ps.iter().enumerate() {
         let _ = write!(
             apps,
@@ -157,7 +161,9 @@ fn main() {
             p.role
         );
     }
-    let mut survey = String::from("\u{feff}タイムスタンプ,メールアドレス,本日のラボの満足度,対話で扱った論点,明日からのマネジメントに生かせそうなこと,回答の公開について\r\n");
+    let mut survey = String::from(
+        "\u{feff}タイムスタンプ,メールアドレス,本日のラボの満足度,対話で扱った論点,明日からのマネジメントに生かせそうなこと,回答の公開について\r\n",
+    );
     for (i, p) in ps.iter().enumerate() {
         let _ = write!(
             survey,

@@ -656,3 +656,43 @@ fn new_survey_from_each_export_builds_once_consent_is_sorted() {
         assert_eq!(again.code, 1, "{}", again.stderr);
     }
 }
+
+/// The page at `path` from a running `labsite serve`.
+fn fetch(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[test]
+fn serve_rebuilds_when_the_export_is_replaced() {
+    use std::time::Duration;
+    let site = lab_site(&google_export_lab(), &google_files());
+    let served = common::serve::Served::start(site.path(), &[]);
+    let page = fetch(served.port, "/labs/2025-11-13/");
+    assert!(page.contains("問いを一つに絞って待つ"), "{page}");
+    let before = served.rebuilds();
+    // A fresh export, as the organizer would drop it in: the file replaced.
+    let export = site.path().join(LAB).join("private/survey.csv");
+    let fresh = fs::read_to_string(&export)
+        .unwrap()
+        .replace("問いを一つに絞って待つ", "相手の言葉を繰り返してから問う");
+    let tmp = site.path().join("fresh.csv");
+    fs::write(&tmp, fresh).unwrap();
+    fs::rename(&tmp, &export).unwrap();
+    served.wait_for(Duration::from_secs(60), "a rebuild", |_| {
+        served.rebuilds() > before
+    });
+    let page = fetch(served.port, "/labs/2025-11-13/");
+    assert!(page.contains("相手の言葉を繰り返してから問う"), "{page}");
+    assert!(!page.contains("問いを一つに絞って待つ"), "{page}");
+}

@@ -129,7 +129,9 @@ pub fn read_responses(
         if let Some(c) = map.get(RESPONDENT) {
             let v = row.cell(c).text();
             let v = v.trim();
-            if !v.is_empty() {
+            // Microsoft Forms writes `anonymous` for a response sent
+            // without signing in: no respondent, like an empty cell.
+            if !v.is_empty() && !v.eq_ignore_ascii_case("anonymous") {
                 let (found, by) = if v.contains('@') {
                     (by_email.get(&v.to_lowercase()), "e-mail")
                 } else {
@@ -432,7 +434,14 @@ mod tests {
                     "",
                     "引用してよい",
                 ],
-                &["2025/11/13 21:00:00", "", "2", "", "", "使わないで"],
+                &[
+                    "2025/11/13 21:00:00",
+                    "Anonymous",
+                    "2",
+                    "",
+                    "",
+                    "使わないで",
+                ],
             ],
         );
         let (r, d) = read(&t, Some("メールアドレス"));
