@@ -32,16 +32,14 @@ const CONSENT: [&str; 3] = ["氏名・社名を伏せて引用してよい", "�
 
 /// An invented name: family and given parts from syllables, unique by `i`.
 fn name(i: usize) -> (String, String) {
-    const S: [&str; 20] = [
-        "あ", "か", "さ", "た", "な", "は", "ま", "や", "ら", "わ", "い", "き", "し", "ち", "に",
-        "ひ", "み", "り", "う", "く",
-    ];
     const K: [&str; 20] = [
         "ア", "カ", "サ", "タ", "ナ", "ハ", "マ", "ヤ", "ラ", "ワ", "イ", "キ", "シ", "チ", "ニ",
         "ヒ", "ミ", "リ", "ウ", "ク",
     ];
     let family = format!("{}{}{}野", K[i % 20], K[(i / 20) % 20], K[(i / 400) % 20]);
-    let given = format!("{}{}{}", S[(i * 7) % 20], S[(i / 3) % 20], S[(i / 11) % 20]);
+    // Katakana and a kanji: no run of a name can be a word of the
+    // report or of an answer (which are hiragana and kanji).
+    let given = format!("{}{}夫", K[(i * 7) % 20], K[(i / 3) % 20]);
     (family, given)
 }
 
@@ -217,7 +215,7 @@ fn main() {
         let r = i as u32 + 1;
         let t = ExcelDateTime::from_ymd(2025, 11, 13)
             .unwrap()
-            .and_hms(20, (i % 60) as u16, 0)
+            .and_hms(20, (i % 60) as u8, 0)
             .unwrap();
         sheet.write_number(r, 0, f64::from(r)).unwrap();
         sheet.write_datetime_with_format(r, 1, &t, &date).unwrap();
