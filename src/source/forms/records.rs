@@ -127,12 +127,6 @@ pub fn responses_from(m: &Map, qids: &[&str]) -> Option<ResponsesFrom> {
     })
 }
 
-/// Is this a spreadsheet program's lock file (`~$survey.xlsx`,
-/// `.~lock.survey.csv#`)? Never read, never published.
-pub fn is_lock_file(name: &str) -> bool {
-    name.starts_with("~$") || name.starts_with(".~lock.")
-}
-
 /// The site's root, from a file whose display path is relative to it.
 pub fn site_root(file: &SourceFile) -> PathBuf {
     let depth = file.display.split('/').count();
@@ -164,9 +158,9 @@ fn export_path(yaml: &SourceFile, rel: &str) -> Result<(PathBuf, PathBuf), Strin
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if is_lock_file(&name) {
+    if crate::ignore::is_ignored_name(&name) {
         return Err(format!(
-            "`{}` is a spreadsheet program's lock file, not the export",
+            "`{}` is a lock, temporary or hidden file, not the export",
             printable(rel)
         ));
     }
@@ -311,9 +305,6 @@ mod tests {
 
     #[test]
     fn lock_files_and_paths_out_of_the_lab_are_refused() {
-        assert!(is_lock_file("~$survey.xlsx"));
-        assert!(is_lock_file(".~lock.survey.csv#"));
-        assert!(!is_lock_file("survey.xlsx"));
         let dir = tempfile::tempdir().unwrap();
         let lab = dir.path().join("content/labs/x");
         std::fs::create_dir_all(lab.join("private")).unwrap();
