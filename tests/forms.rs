@@ -635,6 +635,15 @@ fn new_survey_from_each_export_builds_once_consent_is_sorted() {
         for cell in ["@aoki", "遠藤", "加藤"] {
             assert!(!text.contains(cell), "{cell} in {text}");
         }
+        // The options as the form has them: the one with a comma whole,
+        // never two options run together.
+        assert!(
+            text.contains("      - \"対話の継続, 振り返りの仕方\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("      - \"中間管理職への対応\"\n"), "{text}");
+        assert!(!text.contains("振り返りの仕方, 中間"), "{text}");
+        assert!(!text.contains("振り返りの仕方;"), "{text}");
         // Before the consent values are sorted nothing is quotable, and the
         // site still builds; after, it builds with the quotes.
         fill_consent(&survey);

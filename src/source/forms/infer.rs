@@ -185,8 +185,11 @@ fn tile(text: &str, options: &mut Vec<String>) -> Vec<usize> {
         }
     };
     while !rest.is_empty() {
+        // An option starts at the cell's start or after a separator mark
+        // (`, ` included); a space alone does not split a phrase.
         let at_boundary = unknown.is_empty()
             || unknown
+                .trim_end()
                 .chars()
                 .last()
                 .is_some_and(|c| is_separator(c) && !c.is_whitespace());
@@ -478,6 +481,14 @@ mod tests {
         // Google: an option with a comma stays whole when never split.
         assert_eq!(
             g(&["対話の継続, 振り返り", "問い, 対話の継続, 振り返り", "問い"]),
+            Guess::Choice {
+                multiple: true,
+                options: o(&["問い", "対話の継続, 振り返り"])
+            }
+        );
+        // The option with a comma first in a cell, before a known one.
+        assert_eq!(
+            g(&["対話の継続, 振り返り, 問い", "対話の継続, 振り返り", "問い"]),
             Guess::Choice {
                 multiple: true,
                 options: o(&["問い", "対話の継続, 振り返り"])
