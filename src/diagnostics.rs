@@ -5,11 +5,54 @@
 //! points at a [`Loc`]: a file and either a YAML path (resolved to line and
 //! column only when the diagnostic is printed) or a line and column.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use crate::source::yaml::PositionIndex;
+/// (line, column, length), 1-based, in characters.
+pub type Pos = (usize, usize, usize);
+
+/// Where each node of a YAML document is, by its path
+/// (`participants[0].name`; the root is the empty string). Built by the
+/// loader from the one parse of the file, and only when something has to
+/// be pointed at.
+#[derive(Debug, Default)]
+pub struct PositionIndex {
+    /// path -> (key position, value position).
+    nodes: HashMap<String, (Option<Pos>, Pos)>,
+}
+
+impl PositionIndex {
+    /// Record a node; a later node at the same path replaces an earlier.
+    pub fn insert(&mut self, path: String, key: Option<Pos>, value: Pos) {
+        self.nodes.insert(path, (key, value));
+    }
+
+    /// The first line after `start` that holds a node outside `path`: where
+    /// the block of `path` ends.
+    pub fn next_line_after(&self, path: &str, start: usize) -> Option<usize> {
+        self.nodes
+            .iter()
+            .filter(|(p, _)| {
+                !(p.as_str() == path
+                    || p.starts_with(&format!("{path}."))
+                    || p.starts_with(&format!("{path}[")))
+            })
+            .map(|(_, (k, v))| k.unwrap_or(*v).0)
+            .filter(|l| *l > start)
+            .min()
+    }
+
+    pub fn find(&self, path: &str, key: bool) -> Option<Pos> {
+        let (k, v) = self.nodes.get(path)?;
+        if key { k.or(Some(*v)) } else { Some(*v) }
+    }
+}
+
+/// Builds a file's [`PositionIndex`] from its text: the loader's YAML
+/// parser, handed in so that this module parses nothing itself.
+pub type IndexYaml = fn(&str) -> PositionIndex;
 
 /// A source file the site was read from, kept for error reporting.
 #[derive(Debug)]
@@ -19,6 +62,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: SourceText,
     index: OnceLock<PositionIndex>,
+    /// How to index the text when a position is asked for and the loader
+    /// has not set the index (a YAML file read before, its text released).
+    index_with: Option<IndexYaml>,
 }
 
 /// The text of a [`SourceFile`] (it derefs to `str`). Held while the file
@@ -64,7 +110,7 @@ impl std::ops::Deref for SourceText {
             let Some(r) = &self.reread else {
                 return Arc::from("");
             };
-            match crate::source::reread_text(&r.path, r.len) {
+            match reread_text(&r.path, r.len) {
                 Some(t) if t.len() == r.len && text_hash(&t) == r.hash => t.into(),
                 _ => Arc::from(""),
             }
@@ -79,6 +125,49 @@ impl std::fmt::Debug for SourceText {
             None => write!(f, "<not held: {:?}>", self.reread),
         }
     }
+}
+
+/// A source file's bytes as text: a BOM dropped, a lone `\r` made `\n`.
+/// The error holds the bytes (BOM dropped) when they are not UTF-8. Here,
+/// beside [`SourceText`], because a released text is read again the way
+/// the loader first read it.
+pub fn decode(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
+    let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    let text = String::from_utf8(bytes)?;
+    Ok(if text.contains('\r') {
+        normalize_lone_cr(&text)
+    } else {
+        text
+    })
+}
+
+/// The text of a source file read again, as [`decode`] made it, if it
+/// still decodes and is no longer than `len` bytes of text (a BOM
+/// besides). For [`SourceText`]: the caller checks that it is the text
+/// first read.
+fn reread_text(path: &Path, len: usize) -> Option<String> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > len as u64 + 3 {
+        return None;
+    }
+    decode(std::fs::read(path).ok()?).ok()
+}
+
+/// `\r` not followed by `\n` becomes `\n`; `\r\n` stays.
+fn normalize_lone_cr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A fingerprint of a text, to tell whether a file read again is the one
@@ -115,17 +204,34 @@ impl SourceFile {
             path: path.to_path_buf(),
             text: SourceText::held(text.into()),
             index: OnceLock::new(),
+            index_with: None,
         })
+    }
+
+    /// A file whose text may be YAML: `index_with` finds its nodes'
+    /// positions when one is asked for.
+    pub fn new_yaml(
+        root: &Path,
+        path: &Path,
+        text: impl Into<Arc<str>>,
+        index_with: IndexYaml,
+    ) -> Arc<SourceFile> {
+        let mut file = SourceFile::new(root, path, text);
+        if let Some(f) = Arc::get_mut(&mut file) {
+            f.index_with = Some(index_with);
+        }
+        file
     }
 
     /// The front matter of a Markdown file, as a YAML file of its own that
     /// keeps the Markdown file's name and line numbers.
-    pub fn front_matter(markdown: &SourceFile, yaml: String) -> SourceFile {
+    pub fn front_matter(markdown: &SourceFile, yaml: String, index_with: IndexYaml) -> SourceFile {
         SourceFile {
             display: markdown.display.clone(),
             path: markdown.path.clone(),
             text: SourceText::held(yaml.into()),
             index: OnceLock::new(),
+            index_with: Some(index_with),
         }
     }
 
@@ -158,13 +264,23 @@ impl SourceFile {
             path: self.path.clone(),
             text,
             index: OnceLock::new(),
+            index_with: self.index_with,
         })
     }
 
-    /// The YAML position index, built on first use: only files with errors
-    /// (or gate hits) pay for it.
+    /// The YAML position index. The loader sets it from its parse when a
+    /// file has something to report; otherwise it is built on first use
+    /// (only files with errors, or gate hits, pay for it).
     pub fn yaml_index(&self) -> &PositionIndex {
-        self.index.get_or_init(|| PositionIndex::build(&self.text))
+        self.index.get_or_init(|| match self.index_with {
+            Some(index) => index(&self.text),
+            None => PositionIndex::default(),
+        })
+    }
+
+    /// Set the YAML position index (a no-op if it is already set).
+    pub fn set_yaml_index(&self, index: impl FnOnce() -> PositionIndex) {
+        self.index.get_or_init(index);
     }
 }
 
@@ -481,37 +597,6 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_released_text_is_read_again_only_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("lab.yaml");
-        std::fs::write(&path, b"\xef\xbb\xbftitle: a\r\nb: c\rd: e\n").unwrap();
-        let held = crate::source::read_source(dir.path(), &path).unwrap();
-        let released = held.released();
-        assert!(held.text.is_held() && !released.text.is_held());
-        assert_eq!(released.display, "lab.yaml");
-        assert_eq!(&*released.text, &*held.text);
-        assert!(released.text.is_held());
-        let d = Diagnostic::error("x", Some(Loc::yaml(&released, "d", false)));
-        assert!(d.render().contains("lab.yaml:3:4"), "{}", d.render());
-
-        // Changed since (even to the same length), or gone: empty, so a
-        // diagnostic names the file and quotes nothing.
-        for change in [Some("title: b\r\nb: c\rd: e\n"), None] {
-            let released = held.released();
-            match change {
-                Some(t) => std::fs::write(&path, t).unwrap(),
-                None => std::fs::remove_file(&path).unwrap(),
-            }
-            assert_eq!(&*released.text, "");
-            let d = Diagnostic::error("x", Some(Loc::yaml(&released, "d", false)));
-            assert_eq!(d.render(), "error: x\n  --> lab.yaml\n");
-        }
-        // A file much larger than the text is not read.
-        std::fs::write(&path, "a: 1\n".repeat(10_000)).unwrap();
-        assert_eq!(&*held.released().text, "");
-    }
 
     #[test]
     fn cells_are_named_by_row_and_column_letter_without_a_snippet() {

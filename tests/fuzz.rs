@@ -15,7 +15,7 @@ use labsite::markdown::{Trust, render};
 use labsite::source::lab::read_lab;
 use labsite::source::page::{read_markdown, split_front_matter};
 use labsite::source::site::read_site;
-use labsite::source::yaml::{PositionIndex, parse};
+use labsite::source::yaml::{index as yaml_index, parse};
 use labsite::urls::Urls;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -194,7 +194,7 @@ fn load_markdown(text: &str) {
 }
 
 fn index(text: &str, paths: &[String]) {
-    let idx = PositionIndex::build(text);
+    let idx = yaml_index(text);
     let lines = line_count(text);
     for p in paths {
         for key in [false, true] {

@@ -185,13 +185,19 @@ fn every_bad_input_is_an_error_at_its_place() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// What "fast" means for a refused input: well under a second today, and
+/// met by a loaded 2-core CI machine running the debug binary beside other
+/// tests; an input that is expanded or parsed in full instead takes
+/// minutes (and gigabytes).
+const REFUSED_WITHIN: Duration = Duration::from_secs(60);
+
 #[test]
 fn an_alias_bomb_fails_within_seconds() {
     let started = Instant::now();
     let r = check(&site("bad/yaml-alias-bomb"));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        started.elapsed() < REFUSED_WITHIN,
         "took {:?}",
         started.elapsed()
     );
@@ -216,7 +222,7 @@ fn an_alias_bomb_fails_within_seconds() {
         "{}",
         r.stderr
     );
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(started.elapsed() < REFUSED_WITHIN);
 }
 
 #[test]
@@ -246,7 +252,7 @@ fn a_50_mb_report_fails_fast_and_clearly() {
         "{}",
         r.stderr
     );
-    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(started.elapsed() < REFUSED_WITHIN);
     assert!(!out.exists());
 }
 

@@ -13,7 +13,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use common::repo;
-use common::serve::{Served, example_site};
+use common::serve::{Served, WAIT, example_site};
 
 const REPORT: &str = "content/labs/2025-11-13/report.md";
 const LAB_YAML: &str = "content/labs/2025-11-13/lab.yaml";
@@ -34,31 +34,31 @@ impl Requests for Served {
     }
 
     /// Make one save with `save`, then wait for the page at `page` to
-    /// satisfy `done` (within 2 s) and check that exactly one rebuild
-    /// happened.
+    /// satisfy `done` (looked at after each rebuild) and check that exactly
+    /// one rebuild happened.
     fn one_save(&self, what: &str, page: &str, save: impl FnOnce(), done: impl Fn(&Reply) -> bool) {
         let before = self.rebuilds();
-        let saved = Instant::now();
+        let mut seen = self.builds();
         save();
         loop {
+            self.wait_build_after(seen, what);
+            seen = self.builds();
             let reply = self.get(page);
             if done(&reply) && self.rebuilds() > before {
                 break;
             }
-            assert!(
-                saved.elapsed() < Duration::from_secs(2),
-                "{what}: {page} did not change within 2 s (status {}); stderr:\n{}",
-                reply.status,
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
         }
-        // Late events of the same save would show up as a second rebuild.
-        std::thread::sleep(Duration::from_millis(500));
+        // Late events of the same save would show up as a second rebuild,
+        // or in the sentinel's batch.
+        let settled = self.settle();
+        assert!(
+            Served::only_sentinel(&settled),
+            "{what}: events of the save came after its rebuild: {settled}"
+        );
         assert_eq!(
             self.rebuilds(),
-            before + 1,
-            "{what}: expected exactly one rebuild; stderr:\n{}",
+            before + 2,
+            "{what}: expected exactly one rebuild (and the sentinel's); stderr:\n{}",
             self.log()
         );
     }
@@ -86,7 +86,7 @@ impl Reply {
 /// Send a raw request (any request line at all) and read the whole reply.
 fn request(port: u16, raw: &str) -> Reply {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
     s.write_all(raw.as_bytes()).unwrap();
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
@@ -163,9 +163,10 @@ impl Events {
         Events { rx }
     }
 
-    /// The next event named `name` (others are skipped), within `timeout`.
-    fn next(&self, name: &str, timeout: Duration) -> Option<String> {
-        let end = Instant::now() + timeout;
+    /// The next event named `name` (others are skipped), waiting at most
+    /// [`WAIT`].
+    fn next(&self, name: &str) -> Option<String> {
+        let end = Instant::now() + WAIT;
         while let Some(left) = end.checked_duration_since(Instant::now()) {
             match self.rx.recv_timeout(left) {
                 Ok((n, d)) if n == name => return Some(d),
@@ -176,17 +177,26 @@ impl Events {
         None
     }
 
-    /// Every event within `wait`.
-    fn drain(&self, wait: Duration) -> Vec<(String, String)> {
-        let end = Instant::now() + wait;
+    /// Every event until the server has settled ([`Served::settle`]): the
+    /// events of the changes made so far, without the sentinel's own.
+    fn settled(&self, s: &Served) -> Vec<(String, String)> {
+        s.settle();
+        // The sentinel's rebuild was the last one; its event carries its
+        // build number.
+        let last = s.generation().to_string();
         let mut out = Vec::new();
+        let end = Instant::now() + WAIT;
         while let Some(left) = end.checked_duration_since(Instant::now()) {
             match self.rx.recv_timeout(left) {
+                Ok((n, d)) if (n == "css" || n == "reload") && d == last => return out,
                 Ok(e) => out.push(e),
                 Err(_) => break,
             }
         }
-        out
+        panic!(
+            "no event for the sentinel's build {last}; got {out:?}; stderr:\n{}",
+            s.log()
+        );
     }
 }
 
@@ -381,19 +391,21 @@ fn ctrl_c_stops_cleanly() {
     // SAFETY: sending a signal to our own child.
     let rc = unsafe { libc::kill(s.child.id() as libc::pid_t, libc::SIGINT) };
     assert_eq!(rc, 0);
+    // Exits (the open event stream ends with it), within the bound of any
+    // wait.
     let start = Instant::now();
     let status = loop {
         if let Some(st) = s.child.try_wait().unwrap() {
             break st;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "still running after SIGINT"
+            start.elapsed() < WAIT,
+            "still running {WAIT:?} after SIGINT"
         );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0));
-    s.wait_for_log("stopped", Duration::from_secs(2));
+    s.wait_for_log("stopped", WAIT);
 }
 
 #[test]
@@ -588,11 +600,15 @@ fn every_way_of_saving_rebuilds_once() {
     std::fs::create_dir_all(s.path("public")).unwrap();
     std::fs::write(s.path("public/index.html"), "x").unwrap();
     std::fs::write(s.path("README.md"), "x").unwrap();
-    std::thread::sleep(Duration::from_millis(800));
+    let settled = s.settle();
+    assert!(
+        Served::only_sentinel(&settled),
+        "editor files joined a rebuild: {settled}"
+    );
     assert_eq!(
         s.rebuilds(),
-        before,
-        "editor files rebuilt the site; stderr:\n{}",
+        before + 1,
+        "editor files rebuilt the site (the one rebuild is the sentinel's); stderr:\n{}",
         s.log()
     );
 
@@ -618,10 +634,7 @@ fn a_broken_change_keeps_the_last_good_build_and_reaches_the_page() {
     let site = example_site();
     let s = Served::start(site.path(), &[]);
     let events = Events::connect(s.port);
-    assert_eq!(
-        events.next("hello", Duration::from_secs(5)).as_deref(),
-        Some("1")
-    );
+    assert_eq!(events.next("hello").as_deref(), Some("1"));
     let good = s.get(REPORT_PAGE).text();
 
     let lab_yaml = s.path(LAB_YAML);
@@ -631,9 +644,7 @@ fn a_broken_change_keeps_the_last_good_build_and_reaches_the_page() {
         original.replace("\nstatus: held\n", "\nstatus: hed\n"),
     )
     .unwrap();
-    let data = events
-        .next("error", Duration::from_secs(5))
-        .expect("an error event");
+    let data = events.next("error").expect("an error event");
     let list: serde_json::Value =
         serde_json::from_str(&data).expect("the error event carries JSON");
     let first = &list[0];
@@ -646,7 +657,7 @@ fn a_broken_change_keeps_the_last_good_build_and_reaches_the_page() {
     );
 
     // The terminal has the same text, as `build` prints it.
-    let log = s.wait_for_log("still serving the last good build", Duration::from_secs(5));
+    let log = s.wait_for_log("still serving the last good build", WAIT);
     assert!(log.contains(rendered), "{log}");
     assert!(
         log.contains(&format!("changed {LAB_YAML} → build failed with 1 error")),
@@ -660,19 +671,14 @@ fn a_broken_change_keeps_the_last_good_build_and_reaches_the_page() {
 
     // A page that connects now hears the error at once.
     let late = Events::connect(s.port);
-    assert_eq!(
-        late.next("hello", Duration::from_secs(5)).as_deref(),
-        Some("1")
-    );
-    assert!(
-        late.next("error", Duration::from_secs(1))
-            .unwrap()
-            .contains("lab.yaml:8:9")
-    );
+    assert_eq!(late.next("hello").as_deref(), Some("1"));
+    assert!(late.next("error").unwrap().contains("lab.yaml:8:9"));
 
-    // Fixed: ok, then reload.
+    // Fixed: ok, then reload, and nothing else.
+    let seen = s.builds();
     std::fs::write(&lab_yaml, &original).unwrap();
-    let got = events.drain(Duration::from_secs(3));
+    s.wait_build_after(seen, "the fix");
+    let got = events.settled(&s);
     let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["ok", "reload"], "{got:?}");
     assert_eq!(got[1].1, "2");
@@ -681,27 +687,32 @@ fn a_broken_change_keeps_the_last_good_build_and_reaches_the_page() {
     let site_yaml = s.path("content/site.yaml");
     let yaml = std::fs::read_to_string(&site_yaml).unwrap();
     std::fs::remove_file(&site_yaml).unwrap();
-    let data = events
-        .next("error", Duration::from_secs(5))
-        .expect("an error event");
+    let data = events.next("error").expect("an error event");
     assert!(data.contains("site.yaml not found"), "{data}");
     assert_eq!(s.get(REPORT_PAGE).status, 200);
     std::fs::write(&site_yaml, yaml).unwrap();
-    assert!(events.next("ok", Duration::from_secs(5)).is_some());
-    assert_eq!(
-        events.next("reload", Duration::from_secs(5)).as_deref(),
-        Some("3")
-    );
+    assert!(events.next("ok").is_some());
+    // Build 3 was the sentinel's.
+    assert_eq!(events.next("reload").as_deref(), Some("4"));
+    s.wait_generation(4);
 
     // A stylesheet edit swaps styles instead of reloading.
+    let seen = s.builds();
     append(
         &s.path("themes/default/static/style.css"),
         "\n.labsite-test { color: red; }\n",
     );
-    let got = events.drain(Duration::from_secs(3));
-    assert_eq!(got, [("css".to_string(), "4".to_string())], "{}", s.log());
+    s.wait_build_after(seen, "the stylesheet edit");
+    let got = events.settled(&s);
+    assert_eq!(got, [("css".to_string(), "5".to_string())], "{}", s.log());
     assert!(s.get("/style.css").text().contains(".labsite-test"));
-    assert!(s.log().contains("(stylesheets swapped in place)"));
+    assert!(
+        s.log().lines().any(|l| l
+            .starts_with("changed themes/default/static/style.css → rebuilt ")
+            && l.ends_with("(stylesheets swapped in place)")),
+        "{}",
+        s.log()
+    );
 }
 
 #[test]
@@ -720,22 +731,12 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
     assert!(page.text().contains("lab.yaml:8:9"), "{}", page.text());
     assert!(page.text().contains("/__labsite/events"));
     let events = Events::connect(s.port);
-    assert_eq!(
-        events.next("hello", Duration::from_secs(5)).as_deref(),
-        Some("0")
-    );
-    assert!(events.next("error", Duration::from_secs(1)).is_some());
+    assert_eq!(events.next("hello").as_deref(), Some("0"));
+    assert!(events.next("error").is_some());
 
     std::fs::write(&lab_yaml, original).unwrap();
-    assert!(
-        events.next("ok", Duration::from_secs(5)).is_some(),
-        "{}",
-        s.log()
-    );
-    assert_eq!(
-        events.next("reload", Duration::from_secs(1)).as_deref(),
-        Some("1")
-    );
+    assert!(events.next("ok").is_some(), "{}", s.log());
+    assert_eq!(events.next("reload").as_deref(), Some("1"));
     assert_eq!(s.get(REPORT_PAGE).status, 200);
 }
 

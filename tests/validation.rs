@@ -189,6 +189,12 @@ fn cases() -> Vec<Case> {
             Some("`---`"),
         ),
         c(
+            "kana-parts",
+            "content/labs/2025-11-13/lab.yaml:23:11",
+            "`kana` has 1 part(s) but `name` has 2",
+            Some("separated as in `name`"),
+        ),
+        c(
             "tab-indent",
             "content/labs/2025-11-13/lab.yaml:7:1",
             "invalid YAML",

@@ -10,8 +10,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::source::yaml::{Mapping, Value};
 use chrono::{NaiveDate, TimeDelta};
-use serde_yaml::{Mapping, Value};
 
 use crate::source::program::PROGRAM_KEYS;
 
@@ -82,11 +82,13 @@ fn parse_date(date: &str) -> Result<NaiveDate, String> {
 }
 
 /// Through the site loader's parser, which refuses alias bombs and
-/// oversized files before serde_yaml expands anything.
+/// oversized files before anything is expanded.
 fn read_yaml(path: &Path) -> Result<Value, String> {
     let root = path.parent().unwrap_or(Path::new(""));
     let file = crate::source::read_source(root, path).map_err(|d| d.render())?;
-    crate::source::yaml::parse(&file).map_err(|d| d.render())
+    crate::source::yaml::parse(&file)
+        .map(|n| n.value)
+        .map_err(|d| d.render())
 }
 
 /// The lab a new one continues from.
@@ -116,7 +118,8 @@ fn latest_lab(labs_dir: &Path) -> Result<(Option<PreviousLab>, usize), String> {
         let id = entry.file_name().to_string_lossy().into_owned();
         let record = fs::read_to_string(&file)
             .ok()
-            .and_then(|text| serde_yaml::from_str::<Value>(&text).ok());
+            .and_then(|text| crate::source::yaml::parse_text(&text).ok())
+            .map(|n| n.value);
         labs.push((id, record));
     }
     let count = labs.len();
@@ -130,7 +133,7 @@ fn latest_lab(labs_dir: &Path) -> Result<(Option<PreviousLab>, usize), String> {
             let by_field = lab
                 .record
                 .get("date")
-                .and_then(Value::as_str)
+                .and_then(|v| v.as_str())
                 .and_then(|d| parse_date(d.trim()).ok());
             (
                 by_field.or_else(|| parse_date(&lab.id).ok()),
@@ -166,15 +169,15 @@ impl Plan {
         has_program_yaml: bool,
     ) -> Plan {
         let field = |key: &str| previous.and_then(|p| p.record.get(key));
-        let text = |key: &str| field(key).and_then(scalar_text);
+        let text = |key: &str| field(key).and_then(|v| scalar_text(v));
         let previous_title = text("title");
         let number = field("number")
-            .and_then(Value::as_u64)
+            .and_then(|v| v.as_u64())
             .or_else(|| previous_title.as_deref().and_then(ordinal_in_title))
             .map_or(lab_count as u64 + 1, |n| n + 1);
         let site_title = site
             .get("title")
-            .and_then(Value::as_str)
+            .and_then(|v| v.as_str())
             .filter(|t| !t.trim().is_empty())
             .unwrap_or("1on1ラボ");
         let title = previous_title
@@ -183,7 +186,7 @@ impl Plan {
             .unwrap_or_else(|| format!("{site_title} 第{number}回"));
         let summary = site
             .get("description")
-            .and_then(Value::as_str)
+            .and_then(|v| v.as_str())
             .filter(|d| !d.trim().is_empty())
             .map_or_else(
                 || format!("{site_title}の参加者を募集します"),
@@ -193,14 +196,14 @@ impl Plan {
         let mut inherited = Vec::new();
         for key in PROGRAM_KEYS {
             match field(key) {
-                Some(value) if !value.is_null() => copied.push((key, value.clone())),
+                Some(value) if !value.is_null() => copied.push((key, value.value.clone())),
                 _ => inherited.push(key),
             }
         }
-        let venue = field("venue").cloned().unwrap_or_else(|| {
+        let venue = field("venue").map(|v| v.value.clone()).unwrap_or_else(|| {
             let mut venue = Mapping::new();
-            venue.insert("online".into(), true.into());
-            venue.insert("name".into(), "Zoom".into());
+            venue.insert("online", Value::Bool(true));
+            venue.insert("name", Value::String("Zoom".into()));
             Value::Mapping(venue)
         });
         Plan {
@@ -404,9 +407,10 @@ fn scalar_text(value: &Value) -> Option<String> {
 }
 
 /// A string as a one-line YAML scalar: plain where YAML allows it, else
-/// quoted (serde_yaml decides; a JSON string is a valid YAML one too).
+/// quoted (the YAML serializer decides; a JSON string is a valid YAML one
+/// too).
 fn yaml_scalar(s: &str) -> String {
-    match serde_yaml::to_string(s) {
+    match serde_saphyr::to_string(&s) {
         Ok(out) if !out.trim_end().contains('\n') && !out.starts_with('|') => {
             out.trim_end().to_string()
         }
@@ -422,8 +426,9 @@ fn yaml_quoted(s: &str) -> String {
 /// `key:` and its value as a top-level YAML block, ending in a newline.
 fn yaml_block(key: &str, value: &Value) -> Result<String, String> {
     let mut map = Mapping::new();
-    map.insert(key.into(), value.clone());
-    serde_yaml::to_string(&map).map_err(|e| format!("cannot write `{key}` as YAML: {e}"))
+    map.insert(key, value.clone());
+    serde_saphyr::to_string(&Value::Mapping(map))
+        .map_err(|e| format!("cannot write `{key}` as YAML: {e}"))
 }
 
 /// Text for a comment line.
@@ -476,7 +481,9 @@ mod tests {
     }
 
     fn load(path: &Path) -> Value {
-        serde_yaml::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+        crate::source::yaml::parse_text(&fs::read_to_string(path).unwrap())
+            .unwrap()
+            .value
     }
 
     const FIRST: &str = r#"title: 対話1on1ラボ 第1回
@@ -658,7 +665,7 @@ participants:
         add_lab(site.path(), "2099-01-01", "title: [unclosed\n");
         let path = new_lab(site.path(), "2026-01-22").unwrap();
         let lab = load(&path);
-        let first: Value = serde_yaml::from_str(FIRST).unwrap();
+        let first = crate::source::yaml::parse_text(FIRST).unwrap().value;
         assert_eq!(lab["title"], "対話1on1ラボ 第2回");
         assert_eq!(lab["number"], 2);
         assert_eq!(lab["start"], "18:00");

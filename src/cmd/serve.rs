@@ -1,33 +1,8 @@
 //! `labsite serve`: build into memory, serve, rebuild on change, until
 //! Ctrl-C.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::serve::{ServeConfig, start};
-
-static STOP: AtomicBool = AtomicBool::new(false);
-
-#[cfg(unix)]
-extern "C" fn on_signal(_: libc::c_int) {
-    // Only an atomic store: nothing else is safe in a signal handler.
-    STOP.store(true, Ordering::SeqCst);
-}
-
-#[cfg(unix)]
-fn install_signal_handlers() {
-    let handler: extern "C" fn(libc::c_int) = on_signal;
-    // SAFETY: the handler only stores to an atomic, which is
-    // async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGINT, handler as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, handler as libc::sighandler_t);
-    }
-}
-
-#[cfg(not(unix))]
-fn install_signal_handlers() {}
 
 /// Open `url` in the desktop's browser; a failure is only a warning.
 fn open_browser(url: &str) {
@@ -50,7 +25,6 @@ fn open_browser(url: &str) {
 }
 
 pub fn run(cfg: ServeConfig, open: bool) -> i32 {
-    install_signal_handlers();
     let running = match start(cfg) {
         Ok(r) => r,
         Err(e) => {
@@ -58,13 +32,20 @@ pub fn run(cfg: ServeConfig, open: bool) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // Caught before the URL is printed: whoever reads it may stop us.
+    let signals = match running.stop_signals() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot catch Ctrl-C: {e}");
+            running.stop();
+            return EXIT_USAGE;
+        }
+    };
     eprintln!("serving {} (Ctrl-C to stop)", running.url());
     if open {
         open_browser(running.url());
     }
-    while !STOP.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    signals.wait();
     running.stop();
     eprintln!("stopped");
     EXIT_OK

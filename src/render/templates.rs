@@ -185,10 +185,10 @@ impl Theme {
                 static_files.push((rel.to_string(), f.bytes));
             } else if let Some(file) = f.rel.strip_prefix("i18n/") {
                 let lang = file.trim_end_matches(".yaml").to_string();
-                match crate::source::yaml::parse(&f.origin) {
-                    Ok(serde_yaml::Value::Mapping(m)) => {
+                match crate::source::yaml::parse(&f.origin).map(|n| n.value) {
+                    Ok(crate::source::yaml::Value::Mapping(m)) => {
                         let mut words = HashMap::new();
-                        for (k, v) in m {
+                        for (k, v) in m.iter() {
                             if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
                                 words.insert(k.to_string(), v.to_string());
                             }

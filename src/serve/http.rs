@@ -5,13 +5,18 @@
 //! else" (`..`, `.`, encoded `/`, backslashes, NUL and other control
 //! characters, bytes that are not UTF-8) is refused before the lookup, so no
 //! request can name a file outside the site.
+//!
+//! axum is only the transport here: one handler ([`handle`]) answers every
+//! request, so the rules above are the only routing there is.
 
-use std::io::Cursor;
 use std::sync::Arc;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
 
-use super::reload::{self, EVENTS_PATH};
+use super::reload::{self, EVENTS_PATH, EventStream};
 use super::{Shared, SiteFiles};
 
 /// What a request path asks for.
@@ -134,93 +139,114 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    // Only fixed names and values built here (no CR/LF) reach this.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Body>,
+    extra: &[(HeaderName, &str)],
+) -> Response {
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    for (name, value) in extra {
+        // Only values built here from a valid request path reach this; one
+        // that is not a valid header value is left out, never a panic.
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name.clone(), value);
+        }
+    }
+    // axum sets Content-Length from the body, and leaves the body out (but
+    // keeps the length) for HEAD.
+    response
 }
 
-fn respond(req: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
-    let len = body.len();
-    let mut headers = vec![
-        header("Content-Type", content_type),
-        header("Cache-Control", "no-store"),
-    ];
-    headers.extend(extra.iter().map(|(n, v)| header(n, v)));
-    let response = Response::new(
-        StatusCode(status),
-        headers,
-        Cursor::new(body),
-        Some(len),
-        None,
-    );
-    // tiny_http leaves the body out for HEAD and keeps Content-Length. A
-    // client that went away is not an error worth reporting.
-    let _ = req.respond(response);
-}
-
-fn plain(req: Request, status: u16, text: &str, extra: &[(&str, &str)]) {
+fn plain(status: StatusCode, text: &str, extra: &[(HeaderName, &str)]) -> Response {
     respond(
-        req,
         status,
         "text/plain; charset=utf-8",
-        format!("{text}\n").into_bytes(),
+        format!("{text}\n"),
         extra,
-    );
+    )
 }
 
-/// Answer one request (on its own thread: an event stream holds it).
-pub fn handle(shared: &Shared, req: Request) {
-    let method = req.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
+/// The request target as sent, when it is a path (`/labs/?x=1`). A target in
+/// absolute form (`http://host/x`) or authority form names no file of this
+/// site: it gets "", which [`resolve`] refuses.
+fn target(req: &Request) -> &str {
+    let uri = req.uri();
+    if uri.scheme().is_some() || uri.authority().is_some() {
+        return "";
+    }
+    uri.path_and_query().map(|p| p.as_str()).unwrap_or("")
+}
+
+/// Answer one request from the site being served now.
+pub async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let method = req.method();
+    if method != Method::GET && method != Method::HEAD {
         return plain(
-            req,
-            405,
+            StatusCode::METHOD_NOT_ALLOWED,
             "405 Method Not Allowed: labsite serve answers GET and HEAD",
-            &[("Allow", "GET, HEAD")],
+            &[(header::ALLOW, "GET, HEAD")],
         );
     }
-    let url = req.url().to_string();
+    let url = target(&req);
     let path = url.split(['?', '#']).next().unwrap_or("");
     if path == EVENTS_PATH {
-        if method == Method::Head {
-            return respond(req, 200, "text/event-stream", Vec::new(), &[]);
+        if method == Method::HEAD {
+            return respond(StatusCode::OK, "text/event-stream", Body::empty(), &[]);
         }
-        return reload::stream(req, &shared.hub);
+        return respond(
+            StatusCode::OK,
+            "text/event-stream",
+            Body::new(EventStream::new(&shared.hub)),
+            &[(HeaderName::from_static("x-accel-buffering"), "no")],
+        );
     }
     let site: Arc<SiteFiles> = shared.current();
     if site.generation == 0 {
         // No build has succeeded yet: a page that lists the errors and
         // reloads itself when they are fixed.
         let body = not_built_page(&shared.hub.error_text());
-        return respond(req, 503, "text/html; charset=utf-8", body.into_bytes(), &[]);
+        return respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/html; charset=utf-8",
+            body,
+            &[],
+        );
     }
-    match resolve(&url, &site) {
+    match resolve(url, &site) {
         Target::File(key) => {
-            let bytes = site.get(&key).unwrap_or_default();
-            let bytes = if key.ends_with(".html") {
-                reload::stamp(bytes, site.generation)
-            } else {
-                bytes.to_vec()
+            let body = match site.bytes(&key) {
+                Some(bytes) if key.ends_with(".html") => {
+                    Bytes::from(reload::stamp(&bytes, site.generation))
+                }
+                Some(bytes) => bytes,
+                None => Bytes::new(),
             };
-            respond(req, 200, content_type(&key), bytes, &[])
+            respond(StatusCode::OK, content_type(&key), body, &[])
         }
         Target::Redirect(location) => plain(
-            req,
-            301,
+            StatusCode::MOVED_PERMANENTLY,
             &format!("301 Moved Permanently: {location}"),
-            &[("Location", &location)],
+            &[(header::LOCATION, &location)],
         ),
         Target::NotFound => match site.get("404.html") {
             Some(page) => respond(
-                req,
-                404,
+                StatusCode::NOT_FOUND,
                 "text/html; charset=utf-8",
                 reload::stamp(page, site.generation),
                 &[],
             ),
-            None => plain(req, 404, "404 Not Found", &[]),
+            None => plain(StatusCode::NOT_FOUND, "404 Not Found", &[]),
         },
-        Target::BadRequest => plain(req, 400, "400 Bad Request: not a path inside the site", &[]),
+        Target::BadRequest => plain(
+            StatusCode::BAD_REQUEST,
+            "400 Bad Request: not a path inside the site",
+            &[],
+        ),
     }
 }
 

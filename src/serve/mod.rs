@@ -2,7 +2,10 @@
 //! on every save and pushed to the open pages.
 //!
 //! The pipeline is the one `build` runs; only the end differs: the files
-//! stay in memory ([`SiteFiles`]) and the HTTP threads answer from there.
+//! stay in memory ([`SiteFiles`]) and the HTTP server (axum on a tokio
+//! runtime of its own) answers from there. The watcher and the rebuilds run
+//! on a plain thread: a rebuild is CPU work, and requests never wait for
+//! one.
 //! A rebuild swaps the served site in one step and only then tells the
 //! pages to reload, so a page never reloads into the old build. A failed
 //! rebuild keeps the last good build served and sends the diagnostics to
@@ -10,19 +13,19 @@
 
 pub mod http;
 pub mod reload;
-mod sockets;
 pub mod watch;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
+use axum::serve::ListenerExt;
 use serde_json::json;
 
 use crate::diagnostics::{Diagnostic, report};
-use std::sync::Mutex;
 
 use crate::pipeline::{BuildError, BuildOptions, Rebuilt, Session};
 use reload::{Change, Hub};
@@ -31,11 +34,17 @@ use watch::{Batch, SiteWatcher};
 /// How many ports after the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 10;
 
+/// Threads answering requests. Answers come from memory and event streams
+/// are idle tasks, so two keep up with far more pages than a preview has;
+/// the rest of the machine is left to the rebuilds.
+const HTTP_THREADS: usize = 2;
+
 /// The built site, as served. Files are shared between successive builds:
 /// a rebuild that changes one lab replaces only that lab's entries.
 #[derive(Clone)]
 pub struct SiteFiles {
-    files: HashMap<String, Arc<Vec<u8>>>,
+    /// `Bytes` so that a response shares the file instead of copying it.
+    files: HashMap<String, Bytes>,
     /// Every folder that holds a file (`labs`, `labs/x`), for redirects.
     dirs: HashSet<String>,
     /// 1 for the first good build, then one more per good rebuild; 0 while
@@ -50,11 +59,14 @@ impl SiteFiles {
     }
 
     pub fn from_files(files: HashMap<String, Vec<u8>>, generation: u64) -> SiteFiles {
-        let files = files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+        let files = files
+            .into_iter()
+            .map(|(p, b)| (p, Bytes::from(b)))
+            .collect();
         SiteFiles::from_shared(files, generation)
     }
 
-    fn from_shared(files: HashMap<String, Arc<Vec<u8>>>, generation: u64) -> SiteFiles {
+    fn from_shared(files: HashMap<String, Bytes>, generation: u64) -> SiteFiles {
         let mut dirs = HashSet::new();
         for path in files.keys() {
             let mut p = path.as_str();
@@ -75,13 +87,15 @@ impl SiteFiles {
 
     /// The served form of a built file. A theme that leaves out
     /// `{{ live_reload_html | safe }}` still gets the script.
-    fn served_bytes(path: &str, bytes: &[u8]) -> Arc<Vec<u8>> {
+    fn served_bytes(path: &str, bytes: &[u8]) -> Bytes {
         let mut bytes = bytes.to_vec();
-        if path.ends_with(".html") && !contains(&bytes, reload::SNIPPET_MARKER.as_bytes()) {
-            let at = rfind(&bytes, b"</body>").unwrap_or(bytes.len());
+        if path.ends_with(".html")
+            && memchr::memmem::find(&bytes, reload::SNIPPET_MARKER.as_bytes()).is_none()
+        {
+            let at = memchr::memmem::rfind(&bytes, b"</body>").unwrap_or(bytes.len());
             bytes.splice(at..at, reload::snippet_template().bytes());
         }
-        Arc::new(bytes)
+        Bytes::from(bytes)
     }
 
     /// The served site of a whole build.
@@ -115,7 +129,12 @@ impl SiteFiles {
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(|b| b.as_slice())
+        self.files.get(path).map(|b| b.as_ref())
+    }
+
+    /// A file's bytes as a shared handle (no copy).
+    pub fn bytes(&self, path: &str) -> Option<Bytes> {
+        self.files.get(path).cloned()
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -135,15 +154,7 @@ impl SiteFiles {
     }
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-/// What the HTTP threads and the watcher share.
+/// What the HTTP handlers and the watcher share.
 pub struct Shared {
     root: PathBuf,
     build: BuildOptions,
@@ -175,12 +186,20 @@ pub struct ServeConfig {
     pub build: BuildOptions,
 }
 
-/// A running server: HTTP and watcher threads in the background.
+/// A running server: the HTTP runtime and the watcher thread in the
+/// background.
 pub struct Running {
     url: String,
+    port: u16,
     shared: Arc<Shared>,
-    server: Arc<tiny_http::Server>,
+    runtime: tokio::runtime::Runtime,
+    /// Tells the server to stop accepting and finish what it is answering.
+    shutdown: tokio::sync::watch::Sender<bool>,
+    server: Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
 }
+
+/// How long [`Running::stop`] waits for answers under way to go out.
+const GRACE: Duration = Duration::from_secs(5);
 
 impl Running {
     /// `http://127.0.0.1:1111/`
@@ -189,11 +208,7 @@ impl Running {
     }
 
     pub fn port(&self) -> u16 {
-        self.server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .unwrap_or(0)
+        self.port
     }
 
     /// The site being served now.
@@ -201,9 +216,80 @@ impl Running {
         self.shared.current()
     }
 
-    /// Stop accepting requests.
+    /// Event streams (open pages) being served.
+    pub fn event_streams(&self) -> usize {
+        self.shared.hub.clients()
+    }
+
+    /// Stop: accept no more connections, end the event streams, and let
+    /// the answers under way go out (for up to [`GRACE`]). Not to be called
+    /// from inside the server's runtime.
     pub fn stop(&self) {
-        self.server.unblock();
+        let _ = self.shutdown.send(true);
+        self.shared.hub.close();
+        let server = self.server.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(server) = server {
+            let done = self
+                .runtime
+                .block_on(async { tokio::time::timeout(GRACE, server).await });
+            match done {
+                Ok(Ok(Err(e))) => eprintln!("warning: the server stopped with an error: {e}"),
+                Ok(_) => {}
+                Err(_) => eprintln!(
+                    "warning: connections still open after {} s; closing them",
+                    GRACE.as_secs()
+                ),
+            }
+        }
+    }
+
+    /// From now on, Ctrl-C (SIGINT) or SIGTERM ends [`StopSignals::wait`]
+    /// instead of the process.
+    pub fn stop_signals(&self) -> std::io::Result<StopSignals> {
+        StopSignals::new(self.runtime.handle().clone())
+    }
+}
+
+/// The signals that stop `labsite serve`, caught.
+pub struct StopSignals {
+    runtime: tokio::runtime::Handle,
+    #[cfg(unix)]
+    signals: [tokio::signal::unix::Signal; 2],
+}
+
+impl StopSignals {
+    fn new(runtime: tokio::runtime::Handle) -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let _inside = runtime.enter();
+            let signals = [
+                signal(SignalKind::interrupt())?,
+                signal(SignalKind::terminate())?,
+            ];
+            Ok(StopSignals { runtime, signals })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals { runtime })
+    }
+
+    /// Block until one of the signals arrives.
+    pub fn wait(self) {
+        #[cfg(unix)]
+        {
+            let mut signals = self.signals;
+            self.runtime.block_on(std::future::poll_fn(|cx| {
+                if signals.iter_mut().any(|s| s.poll_recv(cx).is_ready()) {
+                    std::task::Poll::Ready(())
+                } else {
+                    std::task::Poll::Pending
+                }
+            }));
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = self.runtime.block_on(tokio::signal::ctrl_c());
+        }
     }
 }
 
@@ -232,59 +318,6 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
             Err(e) => return Err(format!("cannot listen on {}: {e}", SocketAddr::new(ip, p))),
         }
     }
-}
-
-/// A write to a client that does not read (an event stream of a page that
-/// hangs) fails after this long, and the stream ends.
-const STALLED: Duration = Duration::from_secs(30);
-
-/// Options for the connections `listener` accepts (on Linux they inherit
-/// them from the listening socket):
-///
-/// - Nagle's algorithm off: tiny_http writes a response's head and body
-///   separately; with Nagle on, the body waits for the client's delayed ACK
-///   of the head, so every request after the first on a kept-alive
-///   connection (what browsers do) took 40 ms more.
-/// - writes time out after [`STALLED`]. (Reads must not: the listening
-///   socket's read timeout is also its `accept` timeout, and tiny_http's
-///   accept thread stops at the first error.)
-fn tune_sockets(listener: &TcpListener) {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        let fd = listener.as_raw_fd();
-        let set =
-            |level: libc::c_int, name: libc::c_int, value: *const libc::c_void, len: usize| {
-                // SAFETY: a valid socket, and a pointer to a value of the size given.
-                let rc =
-                    unsafe { libc::setsockopt(fd, level, name, value, len as libc::socklen_t) };
-                if rc != 0 {
-                    eprintln!(
-                        "warning: cannot set a socket option: {}",
-                        std::io::Error::last_os_error()
-                    );
-                }
-            };
-        let on: libc::c_int = 1;
-        set(
-            libc::IPPROTO_TCP,
-            libc::TCP_NODELAY,
-            (&on as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>(),
-        );
-        let tv = libc::timeval {
-            tv_sec: STALLED.as_secs() as libc::time_t,
-            tv_usec: 0,
-        };
-        set(
-            libc::SOL_SOCKET,
-            libc::SO_SNDTIMEO,
-            (&tv as *const libc::timeval).cast(),
-            std::mem::size_of::<libc::timeval>(),
-        );
-    }
-    #[cfg(not(unix))]
-    let _ = listener;
 }
 
 /// The URL pages are served under: a browser cannot open 0.0.0.0, so an
@@ -317,7 +350,6 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
         ));
     }
     let listener = bind(cfg.bind, cfg.port)?;
-    tune_sockets(&listener);
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let url = site_url(cfg.bind, addr.port());
     if cfg.bind.is_unspecified() {
@@ -358,46 +390,43 @@ pub fn start(cfg: ServeConfig) -> Result<Running, String> {
 
     first_build(&shared);
 
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| format!("cannot serve on {addr}: {e}"))?,
-    );
-    {
-        let shared = shared.clone();
-        let server = server.clone();
-        std::thread::Builder::new()
-            .name("labsite-http".into())
-            .spawn(move || {
-                for req in server.incoming_requests() {
-                    let shared = shared.clone();
-                    // One thread per request: an event stream holds its
-                    // thread for as long as the page is open.
-                    let spawned =
-                        std::thread::Builder::new().spawn(move || http::handle(&shared, req));
-                    if let Err(e) = spawned {
-                        eprintln!("warning: cannot answer a request: {e}");
-                    }
-                }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(HTTP_THREADS)
+        .thread_name("labsite-http")
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let listener = {
+        let _inside = runtime.enter();
+        listener
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(listener))
+            .map_err(|e| format!("cannot serve on {addr}: {e}"))?
+    };
+    // Nagle's algorithm off: an event is a few bytes that must go out now,
+    // not when the previous segment is acknowledged.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let app = axum::Router::new()
+        .fallback(http::handle)
+        .with_state(shared.clone());
+    let (shutdown, mut stopping) = tokio::sync::watch::channel(false);
+    let server = runtime.spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopping.wait_for(|stop| *stop).await;
             })
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-    }
-    {
-        // Until the server is stopped and its threads are gone.
-        let server = Arc::downgrade(&server);
-        std::thread::Builder::new()
-            .name("labsite-idle".into())
-            .spawn(move || {
-                while server.upgrade().is_some() {
-                    std::thread::sleep(sockets::IDLE / 4);
-                    sockets::close_idle(addr.port());
-                }
-            })
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-    }
+            .await
+    });
     Ok(Running {
         url,
+        port: addr.port(),
         shared,
-        server,
+        runtime,
+        shutdown,
+        server: Mutex::new(Some(server)),
     })
 }
 

@@ -5,7 +5,8 @@
 //!
 //! - `hello` (data: the served build's number), sent on connect; a page
 //!   from another build reloads, so a save that lands while a page is
-//!   loading is not missed.
+//!   loading is not missed. A page of that build marks its `<html>` with
+//!   `data-labsite-live="N"`: its stream is open (what tests wait for).
 //! - `reload` (data: build number): reload, keeping the scroll position.
 //! - `css` (data: build number): only stylesheets changed; swap them in
 //!   place.
@@ -15,14 +16,20 @@
 //!   problems; the script tells them apart: only ours carry data.)
 //! - `ok`: the site builds again; remove the overlay (a `reload` follows).
 //!
-//! tiny_http's streaming responses go through a chunked encoder that buffers
-//! 8 KiB before it writes anything, so an event would sit in the buffer; the
-//! stream is written to the socket directly instead, flushed per event.
+//! Server-Sent Events rather than a WebSocket: the server only ever talks,
+//! `EventSource` reconnects by itself, and the stream is a plain HTTP
+//! response body ([`EventStream`]) that hyper writes out frame by frame.
 
-use std::io::Write;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use axum::body::Bytes;
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use tokio::sync::mpsc::{self, Receiver, Sender};
+use tokio::time::{Instant as TokioInstant, Interval, MissedTickBehavior};
 
 /// The reserved path of the event stream (no site file starts with `__`
 /// under a valid id).
@@ -31,6 +38,13 @@ pub const EVENTS_PATH: &str = "/__labsite/events";
 /// A comment line every so often keeps proxies and idle timeouts from
 /// closing the stream, and finds clients that went away.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// Events queued for one page at most. A page whose queue is full has
+/// stopped reading: it is dropped, its stream ends once the connection
+/// drains, and `EventSource` reconnects (the `hello` then tells it whether it
+/// missed a build). Rebuilds come one at a time, so a page that reads never
+/// gets near this.
+const QUEUE: usize = 64;
 
 /// The script injected before `</body>` of every served page; `build` is the
 /// number of the build the page belongs to.
@@ -132,7 +146,10 @@ const SCRIPT: &str = r#"<script data-labsite-live-reload="__LABSITE_BUILD__">
     }
   };
   const events = new EventSource("__EVENTS__");
-  events.addEventListener("hello", (e) => { if (Number(e.data) !== build) reload(); });
+  events.addEventListener("hello", (e) => {
+    if (Number(e.data) !== build) return reload();
+    document.documentElement.dataset.labsiteLive = e.data;
+  });
   events.addEventListener("reload", reload);
   events.addEventListener("css", (e) => { build = Number(e.data); swapStyles(); });
   events.addEventListener("error", (e) => { if (typeof e.data === "string") show(JSON.parse(e.data)); });
@@ -174,6 +191,8 @@ struct HubState {
     generation: u64,
     /// The current failure: the `error` event's data and the terminal text.
     error: Option<(String, String)>,
+    /// The server is stopping: streams end and no new one starts.
+    closed: bool,
 }
 
 impl Default for Hub {
@@ -189,21 +208,25 @@ impl Hub {
                 clients: Vec::new(),
                 generation: 0,
                 error: None,
+                closed: false,
             }),
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, HubState> {
-        // A panicked client thread leaves nothing half-written here.
+        // A panicked request task leaves nothing half-written here.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A new client: its receiver and the events it must get first. Under
-    /// the same lock as broadcasts, so nothing falls between the two.
+    /// the same lock as broadcasts, so nothing falls between the two. After
+    /// [`Hub::close`] the receiver is already closed.
     pub fn subscribe(&self) -> (Receiver<Arc<str>>, String) {
         let mut st = self.lock();
-        let (tx, rx) = channel();
-        st.clients.push(tx);
+        let (tx, rx) = mpsc::channel(QUEUE);
+        if !st.closed {
+            st.clients.push(tx);
+        }
         let mut first = String::from("retry: 1000\n\n");
         first.push_str(&message("hello", &st.generation.to_string()));
         if let Some((json, _)) = &st.error {
@@ -214,7 +237,8 @@ impl Hub {
 
     fn broadcast(st: &mut HubState, msg: &str) {
         let msg: Arc<str> = Arc::from(msg);
-        st.clients.retain(|tx| tx.send(msg.clone()).is_ok());
+        // Gone (its stream ended) or not reading (its queue is full): drop it.
+        st.clients.retain(|tx| tx.try_send(msg.clone()).is_ok());
     }
 
     /// Build `generation` is being served: clear any error and tell the
@@ -259,45 +283,73 @@ impl Hub {
     pub fn clients(&self) -> usize {
         self.lock().clients.len()
     }
-}
 
-/// Serve the event stream on this request's connection until the client
-/// goes away.
-pub fn stream(req: tiny_http::Request, hub: &Hub) {
-    let (rx, first) = hub.subscribe();
-    let peer = req.remote_addr().copied();
-    let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\n\
-                Content-Type: text/event-stream\r\n\
-                Cache-Control: no-store\r\n\
-                Connection: close\r\n\
-                X-Accel-Buffering: no\r\n\r\n";
-    if send(&mut w, head).is_err() || send(&mut w, &first).is_err() {
-        return;
+    /// End every stream (once what is queued is sent), and every later one
+    /// at once: a graceful shutdown waits for responses to end, and an
+    /// event stream would not.
+    pub fn close(&self) {
+        let mut st = self.lock();
+        st.closed = true;
+        st.clients.clear();
     }
-    if let Some(peer) = peer {
-        // No request comes after this one: let tiny_http's reader go.
-        super::sockets::stop_reading_from(peer);
-    }
-    pump(&rx, &mut w);
 }
 
-fn send(w: &mut dyn Write, text: &str) -> std::io::Result<()> {
-    w.write_all(text.as_bytes())?;
-    w.flush()
+/// The body of an event stream: the first events, then whatever the hub
+/// sends, with a heartbeat comment when nothing has been sent for
+/// [`HEARTBEAT`]. Ends when the hub drops the client.
+pub struct EventStream {
+    first: Option<Bytes>,
+    rx: Receiver<Arc<str>>,
+    heartbeat: Interval,
 }
 
-fn pump(rx: &Receiver<Arc<str>>, w: &mut dyn Write) {
-    loop {
-        let out = match rx.recv_timeout(HEARTBEAT) {
-            Ok(msg) => send(w, &msg),
-            Err(RecvTimeoutError::Timeout) => send(w, ": heartbeat\n\n"),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if out.is_err() {
-            // Dropping `rx` lets the next broadcast drop this client.
-            return;
+impl EventStream {
+    /// Subscribe to `hub`. Must be called inside the runtime (the heartbeat
+    /// is a timer).
+    pub fn new(hub: &Hub) -> EventStream {
+        let (rx, first) = hub.subscribe();
+        let mut heartbeat = tokio::time::interval_at(TokioInstant::now() + HEARTBEAT, HEARTBEAT);
+        heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        EventStream {
+            first: Some(Bytes::from(first)),
+            rx,
+            heartbeat,
         }
+    }
+}
+
+impl HttpBody for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = self.get_mut();
+        if let Some(first) = this.first.take() {
+            return Poll::Ready(Some(Ok(Frame::data(first))));
+        }
+        match this.rx.poll_recv(cx) {
+            Poll::Ready(Some(msg)) => {
+                this.heartbeat.reset();
+                let bytes = Bytes::copy_from_slice(msg.as_bytes());
+                return Poll::Ready(Some(Ok(Frame::data(bytes))));
+            }
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => {}
+        }
+        match this.heartbeat.poll_tick(cx) {
+            Poll::Ready(_) => Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(
+                b": heartbeat\n\n",
+            ))))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        // Unknown: sent chunked, never with a Content-Length.
+        SizeHint::default()
     }
 }
 
@@ -322,12 +374,48 @@ mod tests {
         let (rx, first) = hub.subscribe();
         assert!(first.contains("event: hello\ndata: 1\n"), "{first}");
         assert!(first.contains("event: error\n"), "{first}");
+        let mut rx = rx;
         assert_eq!(hub.built(2, Change::Css), "reload");
-        assert_eq!(&*rx.recv().unwrap(), "event: ok\ndata: 2\n\n");
-        assert_eq!(&*rx.recv().unwrap(), "event: reload\ndata: 2\n\n");
+        assert_eq!(&*rx.try_recv().unwrap(), "event: ok\ndata: 2\n\n");
+        assert_eq!(&*rx.try_recv().unwrap(), "event: reload\ndata: 2\n\n");
         assert_eq!(hub.built(3, Change::Css), "css");
         drop(rx);
         hub.built(4, Change::Reload);
+        assert_eq!(hub.clients(), 0);
+    }
+
+    #[test]
+    fn a_page_that_stops_reading_is_dropped() {
+        let hub = Hub::new();
+        let (mut reading, _) = hub.subscribe();
+        let (_stalled, _) = hub.subscribe();
+        for generation in 1..=QUEUE as u64 {
+            hub.built(generation, Change::Reload);
+            assert!(reading.try_recv().is_ok());
+        }
+        assert_eq!(hub.clients(), 2, "a full queue is still a client");
+        hub.built(QUEUE as u64 + 1, Change::Reload);
+        assert_eq!(hub.clients(), 1, "one event past a full queue drops it");
+        assert!(reading.try_recv().is_ok());
+    }
+
+    #[test]
+    fn closing_ends_every_stream() {
+        let hub = Hub::new();
+        let (mut before, _) = hub.subscribe();
+        hub.built(1, Change::Reload);
+        hub.close();
+        assert!(before.try_recv().is_ok(), "what was queued is still sent");
+        assert!(matches!(
+            before.try_recv(),
+            Err(mpsc::error::TryRecvError::Disconnected)
+        ));
+        let (mut after, first) = hub.subscribe();
+        assert!(first.contains("event: hello\ndata: 1\n"), "{first}");
+        assert!(matches!(
+            after.try_recv(),
+            Err(mpsc::error::TryRecvError::Disconnected)
+        ));
         assert_eq!(hub.clients(), 0);
     }
 

@@ -35,21 +35,6 @@ pub struct Batch {
     pub first_event: Instant,
 }
 
-/// Editor backup, swap, lock and temporary files, and hidden files.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || name == "4913"
-        || (name.starts_with('#') && name.ends_with('#'))
-        // Excel's lock file beside an open workbook (`~$survey.xlsx`).
-        || name.starts_with("~$")
-}
-
 /// `path` relative to `root` when a change to it matters.
 pub fn relevant_path(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
@@ -61,7 +46,8 @@ pub fn relevant_path(root: &Path, path: &Path) -> Option<String> {
         }
     }
     let first = parts.first()?;
-    if !WATCHED.contains(&first.as_str()) || parts.iter().any(|p| is_ignored_name(p)) {
+    if !WATCHED.contains(&first.as_str()) || parts.iter().any(|p| crate::ignore::is_ignored_name(p))
+    {
         return None;
     }
     Some(parts.join("/"))
@@ -178,7 +164,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn editor_files_are_ignored() {
+    fn editor_files_are_ignored_and_exports_are_not() {
+        let root = Path::new("/site");
+        let rel = |name: &str| relevant_path(root, &root.join("content/labs/a").join(name));
         for name in [
             ".report.md.swp",
             ".report.md.swx",
@@ -189,11 +177,20 @@ mod tests {
             ".#report.md",
             ".DS_Store",
             "report.md___jb_tmp___",
+            "private/~$survey.xlsx",
+            "private/.~lock.survey.csv#",
         ] {
-            assert!(is_ignored_name(name), "{name}");
+            assert_eq!(rel(name), None, "{name}");
         }
-        for name in ["report.md", "lab.yaml", "style.css", "4914", "a#b"] {
-            assert!(!is_ignored_name(name), "{name}");
+        // A fresh export in private/ is read by the build, so it rebuilds.
+        for name in [
+            "report.md",
+            "lab.yaml",
+            "4914",
+            "a#b",
+            "private/survey.xlsx",
+        ] {
+            assert!(rel(name).is_some(), "{name}");
         }
     }
 

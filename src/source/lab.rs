@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::yaml::{Node, Value};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
-use serde_yaml::Value;
 
 use super::forms::records as forms;
 use super::program::{PROGRAM_KEYS, ProgramSpec, read_program_keys};
@@ -56,10 +56,10 @@ pub struct Participant {
     pub kana: Option<String>,
     /// Other names the person goes by.
     pub nicknames: Vec<String>,
-    /// False for a no-show; true unless the source says otherwise.
+    /// False for a no-show; true unless the file says otherwise.
     pub attended: bool,
-    /// YAML path of this participant, for errors about its terms (empty
-    /// for one read from an export).
+    /// YAML path of this participant, for errors about its terms; a field
+    /// is at `{path}.kana`, a nickname at `{path}.nicknames[i]`.
     pub path: String,
     /// For a participant read from an export, its row there.
     pub origin: Option<Loc>,
@@ -301,7 +301,7 @@ pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Dia
             ],
         );
     }
-    let ctx = Ctx::new(file.clone());
+    let ctx = Ctx::new(file.clone(), &value);
     let Some(m) = ctx.map(&value, "", "a lab", &LAB_KEYS) else {
         return (None, ctx.into_diags());
     };
@@ -468,7 +468,7 @@ const PARTICIPANT_KEYS: [&str; 10] = [
     "attended",
 ];
 
-fn read_participants(ctx: &Ctx, v: &Value) -> Vec<Participant> {
+fn read_participants(ctx: &Ctx, v: &Node) -> Vec<Participant> {
     let mut out: Vec<Participant> = Vec::new();
     let mut seen = HashSet::new();
     for (path, item) in ctx.seq(v, "participants", "participants") {
@@ -486,17 +486,36 @@ fn read_participants(ctx: &Ctx, v: &Value) -> Vec<Participant> {
             );
             continue;
         }
+        let name = p.opt_text("name");
+        let kana = p.opt_text("kana");
+        if let (Some(name), Some(kana)) = (&name, &kana) {
+            let (n, k) = (
+                name.split_whitespace().count(),
+                kana.split_whitespace().count(),
+            );
+            if n != k {
+                p.error(
+                    "kana",
+                    format!("`kana` has {k} part(s) but `name` has {n}"),
+                    Some(
+                        "write the reading of each part of the name, separated as in `name`, \
+                         e.g. `name: 山田 太郎` and `kana: やまだ たろう`"
+                            .into(),
+                    ),
+                );
+            }
+        }
         out.push(Participant {
             id,
-            name: p.opt_text("name"),
+            name,
+            kana,
+            nicknames: non_empty_texts(&p, "nicknames", "a nickname"),
+            attended: p.opt_bool("attended").unwrap_or(true),
             company: p.opt_text("company"),
             aliases: p.text_list("aliases"),
             email: p.opt_text("email"),
             industry: p.opt_text("industry").filter(|s| !s.trim().is_empty()),
             role: p.opt_text("role").filter(|s| !s.trim().is_empty()),
-            kana: p.opt_text("kana").filter(|s| !s.trim().is_empty()),
-            nicknames: p.text_list("nicknames"),
-            attended: p.opt_bool("attended").unwrap_or(true),
             path,
             origin: None,
         });
@@ -525,6 +544,26 @@ fn inline_ids(participants: &[Participant]) -> Vec<&str> {
         .filter(|p| p.origin.is_none())
         .map(|p| p.id.as_str())
         .collect()
+}
+
+/// The texts of a list field; an empty one is an error at its item (it
+/// names nobody, and as a term it would match everywhere).
+pub(super) fn non_empty_texts(m: &Map, key: &str, what: &str) -> Vec<String> {
+    let texts = m.text_list(key);
+    let mut out = Vec::with_capacity(texts.len());
+    for (i, t) in texts.into_iter().enumerate() {
+        if t.trim().is_empty() {
+            m.ctx.error(
+                &super::yaml::item(&m.path_of(key), i),
+                false,
+                format!("{what} in `{key}` is empty"),
+                Some("remove the empty item".into()),
+            );
+        } else {
+            out.push(t);
+        }
+    }
+    out
 }
 
 fn id_help(word: &str, ids: &[&str], what: &str) -> String {
@@ -567,14 +606,14 @@ fn read_survey_file(
         );
         return None;
     }
-    let ctx = Ctx::new(file.clone());
+    let ctx = Ctx::new(file.clone(), &value);
     let survey = read_survey(&ctx, &value, "", participants);
     diags.extend(ctx.into_diags());
     survey
 }
 
 /// The survey at `prefix` (`survey` in lab.yaml, the root of survey.yaml).
-fn read_survey(ctx: &Ctx, v: &Value, prefix: &str, participants: &[Participant]) -> Option<Survey> {
+fn read_survey(ctx: &Ctx, v: &Node, prefix: &str, participants: &[Participant]) -> Option<Survey> {
     let m = ctx.map(
         v,
         prefix,
@@ -752,7 +791,7 @@ fn read_survey(ctx: &Ctx, v: &Value, prefix: &str, participants: &[Participant])
     })
 }
 
-fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer> {
+fn read_answer(ctx: &Ctx, v: &Node, path: &str, q: &Question) -> Option<Answer> {
     match &q.kind {
         QuestionKind::Rating { scale } => match v.as_u64() {
             Some(n) if n >= 1 && n <= u64::from(*scale) => Some(Answer::Rating(n as u32)),
@@ -767,13 +806,13 @@ fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer>
             }
         },
         QuestionKind::Choice { multiple, options } => {
-            let picked: Vec<(String, &Value)> = match v {
+            let picked: Vec<(String, &Node)> = match &v.value {
                 Value::Sequence(items) => items
                     .iter()
                     .enumerate()
                     .map(|(i, x)| (super::yaml::item(path, i), x))
                     .collect(),
-                other => vec![(path.to_string(), other)],
+                _ => vec![(path.to_string(), v)],
             };
             if !multiple && picked.len() > 1 {
                 ctx.error(
@@ -813,7 +852,7 @@ fn read_answer(ctx: &Ctx, v: &Value, path: &str, q: &Question) -> Option<Answer>
 
 fn read_highlights(
     ctx: &Ctx,
-    v: &Value,
+    v: &Node,
     participants: &[Participant],
     survey: Option<&Survey>,
 ) -> Vec<QuoteRef> {
@@ -919,7 +958,7 @@ const RECRUITMENT_KEYS: [&str; 8] = [
 /// `participants`: how many the lab lists, the default of `taken`.
 fn read_recruitment(
     ctx: &Ctx,
-    v: &Value,
+    v: &Node,
     date: Option<NaiveDate>,
     start: Option<NaiveTime>,
     participants: usize,
@@ -1014,6 +1053,64 @@ pub fn program_keys() -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lab(participants: &str) -> (Option<LabRecord>, Vec<Diagnostic>) {
+        let text = format!(
+            "title: t\ndate: 2025-11-13\nstart: \"18:00\"\nend: \"20:00\"\nstatus: held\n\
+             participants:\n{participants}"
+        );
+        let file = SourceFile::new(
+            std::path::Path::new("/"),
+            std::path::Path::new("/lab.yaml"),
+            text,
+        );
+        read_lab("2025-11-13", &file)
+    }
+
+    #[test]
+    fn participants_carry_reading_nicknames_and_attendance() {
+        let (record, diags) = lab(
+            "  - id: p1\n    name: 山田 太郎\n    kana: やまだ　たろう\n    \
+             nicknames: [タロさん, ヤマ]\n    attended: false\n  - id: p2\n    name: 石田\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let ps = record.unwrap().participants;
+        assert_eq!(ps[0].kana.as_deref(), Some("やまだ　たろう"));
+        assert_eq!(ps[0].nicknames, ["タロさん", "ヤマ"]);
+        assert!(!ps[0].attended);
+        assert_eq!((ps[1].kana.as_deref(), ps[1].attended), (None, true));
+    }
+
+    #[test]
+    fn participant_field_errors_point_at_the_field() {
+        let (_, diags) = lab(
+            "  - id: p1\n    name: 山田 太郎\n    kana: やまだたろう\n    \
+             nicknames: [\"\"]\n    attended: maybe\n    nickname: x\n",
+        );
+        let found: Vec<_> = diags
+            .iter()
+            .map(|d| (d.message.as_str(), d.loc.as_ref().and_then(|l| l.resolve())))
+            .collect();
+        assert!(
+            found.contains(&("`kana` has 1 part(s) but `name` has 2", Some((9, 11, 6)))),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("a nickname in `nicknames` is empty", Some((10, 17, 1)))),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(m, at)| m.contains("`attended`") && at.map(|a| a.0) == Some(11)),
+            "{found:?}"
+        );
+        let unknown = diags
+            .iter()
+            .find(|d| d.message.contains("`nickname`"))
+            .unwrap();
+        assert_eq!(unknown.help.as_deref(), Some("did you mean `nicknames`?"));
+    }
 
     #[test]
     fn dates_and_times_are_read_strictly() {

@@ -5,7 +5,6 @@ pub mod forms;
 pub mod lab;
 pub mod page;
 pub mod program;
-pub mod simple_yaml;
 pub mod site;
 pub mod terms;
 pub mod yaml;
@@ -15,7 +14,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Loc, SourceFile, has_errors};
+use crate::diagnostics::{Diagnostic, Loc, SourceFile, decode, has_errors};
 use crate::ignore;
 use lab::{LabRecord, LabStatus, read_lab};
 use page::{MarkdownDoc, read_markdown};
@@ -227,48 +226,7 @@ pub(crate) fn read_source_in(
             "remove it: it is invisible in most editors, and feeds and calendars cannot carry it",
         ));
     }
-    Ok(SourceFile::new(root, path, text))
-}
-
-/// A file's bytes as text: a BOM dropped, a lone `\r` made `\n`. The
-/// error holds the bytes (BOM dropped) when they are not UTF-8.
-fn decode(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
-    let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()) {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
-    let text = String::from_utf8(bytes)?;
-    Ok(if text.contains('\r') {
-        normalize_lone_cr(&text)
-    } else {
-        text
-    })
-}
-
-/// The text of a source file read again, as [`read_source`] made it, if
-/// it still decodes and is no longer than `len` bytes of text (a BOM
-/// besides). For [`crate::diagnostics::SourceText`]: the caller checks
-/// that it is the text first read.
-pub(crate) fn reread_text(path: &Path, len: usize) -> Option<String> {
-    let size = std::fs::metadata(path).ok()?.len();
-    if size > len as u64 + 3 {
-        return None;
-    }
-    decode(std::fs::read(path).ok()?).ok()
-}
-
-/// `\r` not followed by `\n` becomes `\n`; `\r\n` stays.
-fn normalize_lone_cr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() != Some(&'\n') {
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    Ok(SourceFile::new_yaml(root, path, text, yaml::index))
 }
 
 /// Files of a lab's folder that are sources, never assets (SPEC §10):
@@ -325,7 +283,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
             match read_source_in(&roots, root, &path, None) {
                 Ok(file) => match yaml::parse(&file) {
                     Ok(v) => {
-                        let ctx = yaml::Ctx::new(file.clone());
+                        let ctx = yaml::Ctx::new(file.clone(), &v);
                         let spec = ctx
                             .map(&v, "", "program.yaml", &program::PROGRAM_KEYS)
                             .map(|m| program::read_program_keys(&m));
@@ -762,6 +720,37 @@ mod tests {
 
     fn at(d: &Diagnostic) -> Option<(usize, usize, usize)> {
         d.loc.as_ref().and_then(Loc::resolve)
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_only_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lab.yaml");
+        std::fs::write(&path, b"\xef\xbb\xbftitle: a\r\nb: c\rd: e\n").unwrap();
+        let held = read_source(dir.path(), &path).unwrap();
+        let released = held.released();
+        assert!(held.text.is_held() && !released.text.is_held());
+        assert_eq!(released.display, "lab.yaml");
+        assert_eq!(&*released.text, &*held.text);
+        assert!(released.text.is_held());
+        let d = Diagnostic::error("x", Some(Loc::yaml(&released, "d", false)));
+        assert!(d.render().contains("lab.yaml:3:4"), "{}", d.render());
+
+        // Changed since (even to the same length), or gone: empty, so a
+        // diagnostic names the file and quotes nothing.
+        for change in [Some("title: b\r\nb: c\rd: e\n"), None] {
+            let released = held.released();
+            match change {
+                Some(t) => std::fs::write(&path, t).unwrap(),
+                None => std::fs::remove_file(&path).unwrap(),
+            }
+            assert_eq!(&*released.text, "");
+            let d = Diagnostic::error("x", Some(Loc::yaml(&released, "d", false)));
+            assert_eq!(d.render(), "error: x\n  --> lab.yaml\n");
+        }
+        // A file much larger than the text is not read.
+        std::fs::write(&path, "a: 1\n".repeat(10_000)).unwrap();
+        assert_eq!(&*held.released().text, "");
     }
 
     #[test]

@@ -81,13 +81,13 @@ pub fn read_markdown(file: &Arc<SourceFile>, what: &str) -> (Option<MarkdownDoc>
     if let Some(yaml) = yaml {
         // A file of its own for the front matter: the same name, and the
         // same line numbers as the Markdown file.
-        let fm = Arc::new(SourceFile::front_matter(file, yaml));
+        let fm = Arc::new(SourceFile::front_matter(file, yaml, super::yaml::index));
         front_file = Some(fm.clone());
         match parse(&fm) {
             Err(d) => diags.push(d),
             Ok(v) if v.is_null() => {}
             Ok(v) => {
-                let ctx = Ctx::new(fm.clone());
+                let ctx = Ctx::new(fm.clone(), &v);
                 if let Some(m) = ctx.map(
                     &v,
                     "",

@@ -1,7 +1,7 @@
 //! The program of an evening: its parts, and the framework of talk axes.
 //! Read from `program.yaml` (the series defaults) and from `lab.yaml`.
 
-use serde_yaml::Value;
+use super::yaml::{Node, Value};
 
 use super::yaml::{Ctx, Map, child};
 
@@ -85,7 +85,7 @@ pub fn read_program_keys(map: &Map) -> ProgramSpec {
     }
 }
 
-fn read_parts(ctx: &Ctx, v: &Value, path: &str) -> Vec<Part> {
+fn read_parts(ctx: &Ctx, v: &Node, path: &str) -> Vec<Part> {
     let mut parts = Vec::new();
     for (p, item) in ctx.seq(v, path, "parts") {
         let Some(m) = ctx.map(
@@ -169,7 +169,7 @@ fn read_parts(ctx: &Ctx, v: &Value, path: &str) -> Vec<Part> {
     parts
 }
 
-fn read_framework(ctx: &Ctx, v: &Value, path: &str) -> Option<Framework> {
+fn read_framework(ctx: &Ctx, v: &Node, path: &str) -> Option<Framework> {
     let m = ctx.map(v, path, "the framework", &["title", "axes"])?;
     let title = m.req_text("title", "the framework's name, e.g. マネジメントの4つの軸");
     let mut axes = Vec::new();
@@ -178,7 +178,7 @@ fn read_framework(ctx: &Ctx, v: &Value, path: &str) -> Option<Framework> {
         Some(list) => {
             for (p, item) in ctx.seq(list, &child(path, "axes"), "axes") {
                 // An axis may be written as just its name.
-                if let Value::String(name) = item {
+                if let Value::String(name) = &item.value {
                     axes.push(Axis {
                         name: name.clone(),
                         description: None,

@@ -30,6 +30,9 @@ pub struct PrivacySettings {
     pub min_group_size: usize,
     pub deny: Vec<String>,
     pub allow: Vec<AllowedTerm>,
+    /// More words that mark a name written before them (SPEC §7.1); at
+    /// the YAML path `privacy.honorifics[i]`.
+    pub honorifics: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -137,7 +140,7 @@ pub fn read_site(
         Ok(v) => v,
         Err(d) => return (None, vec![d]),
     };
-    let ctx = Ctx::new(file.clone());
+    let ctx = Ctx::new(file.clone(), &value);
     let Some(m) = ctx.map(&value, "", "site.yaml", &SITE_KEYS) else {
         return (None, ctx.into_diags());
     };
@@ -234,13 +237,14 @@ pub fn read_site(
         min_group_size: 3,
         deny: Vec::new(),
         allow: Vec::new(),
+        honorifics: Vec::new(),
     };
     if let Some(v) = m.get("privacy")
         && let Some(p) = ctx.map(
             v,
             "privacy",
             "the privacy settings",
-            &["min_group_size", "deny", "allow"],
+            &["min_group_size", "deny", "allow", "honorifics"],
         )
     {
         if let Some(k) = p.opt_u32("min_group_size") {
@@ -255,6 +259,7 @@ pub fn read_site(
             }
         }
         privacy.deny = p.text_list("deny");
+        privacy.honorifics = super::lab::non_empty_texts(&p, "honorifics", "an honorific");
         if let Some(list) = p.get("allow") {
             for (path, item) in ctx.seq(list, &child("privacy", "allow"), "allowed terms") {
                 if let Some(a) = ctx.map(item, &path, "an allowed term", &["term", "reason"]) {
@@ -287,6 +292,36 @@ pub fn read_site(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn honorifics_are_read_and_empty_ones_refused() {
+        let read = |privacy: &str| {
+            let file = SourceFile::new(
+                std::path::Path::new("/"),
+                std::path::Path::new("/site.yaml"),
+                format!("title: t\nbase_url: https://example.org/\nprivacy:\n{privacy}"),
+            );
+            read_site(&file, None)
+        };
+        let (site, diags) = read("  honorifics: [マネジャー, 部長]\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(site.unwrap().privacy.honorifics, ["マネジャー", "部長"]);
+        let (_, diags) = read("  honorifics: [\" \"]\n  honorific: [x]\n");
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        let empty = diags
+            .iter()
+            .find(|d| d.message.contains("is empty"))
+            .unwrap();
+        assert_eq!(
+            empty.loc.as_ref().and_then(|l| l.resolve()),
+            Some((4, 16, 1))
+        );
+        let unknown = diags
+            .iter()
+            .find(|d| d.message.contains("unknown key"))
+            .unwrap();
+        assert_eq!(unknown.help.as_deref(), Some("did you mean `honorifics`?"));
+    }
 
     #[test]
     fn base_url_needs_scheme_and_gets_slash() {

@@ -1,22 +1,25 @@
-//! YAML with positions.
+//! YAML with positions, from one parse.
 //!
-//! serde_yaml parses the document (and reports syntax errors with a
-//! location), but a value checked later, such as an unknown participant id,
-//! carries none. [`PositionIndex`] maps each node's path to its line and
-//! column, from a YAML event parser that keeps markers; it is built only
-//! when a file has something to report. [`Ctx`] and [`Map`] read the parsed
-//! value field by field, collecting every problem instead of stopping at
-//! the first.
+//! granit-parser reads a file once into events that carry their spans;
+//! [`parse`] builds from them a tree of [`Node`]s, each knowing its line and
+//! column, and refuses on the way what a site file must not hold: aliases
+//! that repeat too much, a key given twice, a second document, nesting past
+//! a limit. [`Ctx`] and [`Map`] read the tree field by field, collecting
+//! every problem instead of stopping at the first; a problem's place comes
+//! from the same tree ([`index_tree`]), indexed only when a file has
+//! something to report.
+//!
+//! The values are those serde_yaml gave (YAML 1.2 core schema: `yes` is
+//! text, `0123` is text, `1_000` is text), so records read as they did.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Arc;
 
-use serde_yaml::Value;
-use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::Marker;
+use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, Span};
 
-use crate::diagnostics::{Diagnostic, Loc, SourceFile, nearest};
+use crate::diagnostics::{Diagnostic, Loc, Pos, PositionIndex, SourceFile, nearest};
 
 /// Path of a node: `participants[0].name`; the root is the empty string.
 pub fn child(path: &str, key: &str) -> String {
@@ -31,359 +34,912 @@ pub fn item(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
 
-/// (line, column, length), 1-based, in characters.
-type Pos = (usize, usize, usize);
-
-/// serde_yaml refuses documents nested deeper than this.
+/// Deeper documents are refused (serde_yaml's limit, kept).
 const MAX_DEPTH: usize = 128;
 
-#[derive(Debug, Default)]
-pub struct PositionIndex {
-    /// path -> (key position, value position); positions are (line, col,
-    /// len), 1-based, in characters.
-    nodes: HashMap<String, (Option<Pos>, Pos)>,
+/// How many nodes `*alias`es may repeat in one file, in all. A real site
+/// file repeats a few lists at most; past this, loading gets slow and
+/// memory-hungry (a 70 KB file whose 5,000 aliases each repeat a list of
+/// 5,000), and the classic "billion laughs" nests aliases to expand to
+/// billions. Counted before anything is copied.
+pub const ALIAS_BUDGET: u64 = 100_000;
+
+/// A value and where it stands: (line, column, length), 1-based, in
+/// characters. A mapping stands where its first key does; a scalar's
+/// length is that of its text.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub value: Value,
+    pub at: Pos,
 }
 
-impl PositionIndex {
-    pub fn build(text: &str) -> PositionIndex {
-        let mut builder = IndexBuilder::default();
-        // A document with a syntax error still yields the nodes before it.
-        // Past serde_yaml's nesting limit nothing is looked up, and each
-        // level would copy a longer path (quadratic in the depth).
-        walk_events(text, |ev, mark| {
-            builder.on_event(ev, mark);
-            builder.stack.len() <= MAX_DEPTH
-        });
-        PositionIndex {
-            nodes: builder.nodes,
+impl std::ops::Deref for Node {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        &self.value
+    }
+}
+
+/// Nodes are equal when their values are, wherever they stand.
+impl PartialEq for Node {
+    fn eq(&self, other: &Node) -> bool {
+        self.value == other.value
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Sequence(Vec<Node>),
+    Mapping(Mapping),
+    /// A value with a tag of its own (`!name value`).
+    Tagged(Box<Node>),
+}
+
+/// The entries of a mapping, in the order written. Keys are unique: a
+/// repeated key is refused while parsing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Mapping(Vec<(Node, Node)>);
+
+impl Mapping {
+    pub fn new() -> Mapping {
+        Mapping::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Node, &Node)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Node> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The value of a text key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.0
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// Add an entry written by the program (it stands nowhere in a file).
+    pub fn insert(&mut self, key: &str, value: Value) {
+        let node = |value| Node {
+            value,
+            at: (0, 0, 0),
+        };
+        self.0.retain(|(k, _)| k.as_str() != Some(key));
+        self.0
+            .push((node(Value::String(key.to_string())), node(value)));
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Number {
+    PosInt(u64),
+    /// Always below zero.
+    NegInt(i64),
+    Float(f64),
+}
+
+impl fmt::Display for Number {
+    /// As serde_yaml wrote numbers: `1`, `-2`, `1.5`, `1.0`, `.inf`, `.nan`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Number::PosInt(n) => write!(f, "{n}"),
+            Number::NegInt(n) => write!(f, "{n}"),
+            Number::Float(x) if x.is_nan() => f.write_str(".nan"),
+            Number::Float(x) if x.is_infinite() => {
+                f.write_str(if x < 0.0 { "-.inf" } else { ".inf" })
+            }
+            Number::Float(x) => f.write_str(&shortest(x)),
+        }
+    }
+}
+
+/// The shortest text that reads back as `x`, laid out as serde_yaml
+/// (through ryu) wrote it: `1.0`, `0.001`, `1e20`, `1.5e-7`.
+fn shortest(x: f64) -> String {
+    // `{:e}` gives the shortest digits: `d.ddde±k`.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let len = digits.len() as i32;
+    // The decimal point stands after `kk` digits.
+    let kk = exp + 1;
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let body = if (0..=16).contains(&kk) && kk >= len {
+        format!("{digits}{}.0", "0".repeat((kk - len) as usize))
+    } else if 0 < kk && kk <= 16 {
+        format!("{}.{}", &digits[..kk as usize], &digits[kk as usize..])
+    } else if -5 < kk && kk <= 0 {
+        format!("0.{}{digits}", "0".repeat((-kk) as usize))
+    } else if len == 1 {
+        format!("{digits}e{}", kk - 1)
+    } else {
+        format!("{}.{}e{}", &digits[..1], &digits[1..], kk - 1)
+    };
+    format!("{sign}{body}")
+}
+
+static NULL: Value = Value::Null;
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
         }
     }
 
-    /// The first line after `start` that holds a node outside `path`: where
-    /// the block of `path` ends.
-    pub fn next_line_after(&self, path: &str, start: usize) -> Option<usize> {
-        self.nodes
-            .iter()
-            .filter(|(p, _)| {
-                !(p.as_str() == path
-                    || p.starts_with(&format!("{path}."))
-                    || p.starts_with(&format!("{path}[")))
-            })
-            .map(|(_, (k, v))| k.unwrap_or(*v).0)
-            .filter(|l| *l > start)
-            .min()
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Value::Number(Number::PosInt(n)) => Some(*n),
+            _ => None,
+        }
     }
 
-    pub fn find(&self, path: &str, key: bool) -> Option<(usize, usize, usize)> {
-        let (k, v) = self.nodes.get(path)?;
-        if key { k.or(Some(*v)) } else { Some(*v) }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_sequence(&self) -> Option<&[Node]> {
+        match self {
+            Value::Sequence(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_mapping(&self) -> Option<&Mapping> {
+        match self {
+            Value::Mapping(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The value of `key`, when this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_mapping()?.get(key)
     }
 }
 
-enum Frame {
+/// `value["key"]`: null when there is no such key (as serde_yaml did).
+impl std::ops::Index<&str> for Value {
+    type Output = Value;
+
+    fn index(&self, key: &str) -> &Value {
+        self.get(key).map_or(&NULL, |n| &n.value)
+    }
+}
+
+/// `value[i]`: null past the end or on anything but a list.
+impl std::ops::Index<usize> for Value {
+    type Output = Value;
+
+    fn index(&self, i: usize) -> &Value {
+        match self {
+            Value::Sequence(items) => items.get(i).map_or(&NULL, |n| &n.value),
+            _ => &NULL,
+        }
+    }
+}
+
+impl PartialEq<&str> for Value {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl PartialEq<bool> for Value {
+    fn eq(&self, other: &bool) -> bool {
+        self.as_bool() == Some(*other)
+    }
+}
+
+impl PartialEq<i64> for Value {
+    fn eq(&self, other: &i64) -> bool {
+        match self {
+            Value::Number(Number::PosInt(n)) => i64::try_from(*n).ok() == Some(*other),
+            Value::Number(Number::NegInt(n)) => n == other,
+            _ => false,
+        }
+    }
+}
+
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(Number::PosInt(n)) => s.serialize_u64(*n),
+            Value::Number(Number::NegInt(n)) => s.serialize_i64(*n),
+            Value::Number(Number::Float(x)) => s.serialize_f64(*x),
+            Value::String(t) => s.serialize_str(t),
+            Value::Sequence(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(i)?;
+                }
+                seq.end()
+            }
+            Value::Mapping(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for (k, v) in m.iter() {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            Value::Tagged(inner) => inner.serialize(s),
+        }
+    }
+}
+
+/// A plain scalar as the YAML 1.2 core schema reads it (serde_yaml's rules:
+/// null, booleans, integers in decimal, `0x`, `0o` and `0b`, floats; digits
+/// with a leading zero are text).
+fn resolve_plain(text: std::borrow::Cow<'_, str>) -> Value {
+    let s: &str = &text;
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    // Only text that starts like a number can be one.
+    let first = s.as_bytes()[0];
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return Value::String(text.into_owned());
+    }
+    if let Some(n) = parse_int(s) {
+        return Value::Number(n);
+    }
+    if !digits_but_not_number(s)
+        && let Some(x) = parse_float(s)
+    {
+        return Value::Number(Number::Float(x));
+    }
+    Value::String(text.into_owned())
+}
+
+fn parse_int(s: &str) -> Option<Number> {
+    let (negative, unsigned) = match s.as_bytes()[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if unsigned.starts_with(['+', '-']) {
+        return None;
+    }
+    let (digits, radix) = if let Some(r) = unsigned.strip_prefix("0x") {
+        (r, 16)
+    } else if let Some(r) = unsigned.strip_prefix("0o") {
+        (r, 8)
+    } else if let Some(r) = unsigned.strip_prefix("0b") {
+        (r, 2)
+    } else {
+        if digits_but_not_number(s) {
+            return None;
+        }
+        (unsigned, 10)
+    };
+    if digits.starts_with(['+', '-']) {
+        return None;
+    }
+    let n = u64::from_str_radix(digits, radix).ok()?;
+    if !negative {
+        return Some(Number::PosInt(n));
+    }
+    if n == 0 {
+        return Some(Number::PosInt(0));
+    }
+    0i64.checked_sub_unsigned(n).map(Number::NegInt)
+}
+
+fn parse_float(s: &str) -> Option<f64> {
+    let unsigned = match s.strip_prefix('+') {
+        Some(u) if u.starts_with(['+', '-']) => return None,
+        Some(u) => u,
+        None => s,
+    };
+    match unsigned {
+        ".inf" | ".Inf" | ".INF" => return Some(f64::INFINITY),
+        _ => {}
+    }
+    match s {
+        "-.inf" | "-.Inf" | "-.INF" => return Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Some(f64::NAN),
+        _ => {}
+    }
+    unsigned.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Leading zero(s) followed by digits is text in YAML 1.2.
+fn digits_but_not_number(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    s.len() > 1 && s.starts_with('0') && s[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A scalar's value by its style and tag.
+fn scalar_value(
+    s: std::borrow::Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&granit_parser::Tag>,
+) -> Value {
+    let plain = |s: std::borrow::Cow<'_, str>| match style {
+        ScalarStyle::Plain => resolve_plain(s),
+        _ => Value::String(s.into_owned()),
+    };
+    match tag {
+        None => plain(s),
+        Some(t) if t.handle() == "tag:yaml.org,2002:" => match t.suffix() {
+            "str" => Value::String(s.into_owned()),
+            _ => resolve_plain(s),
+        },
+        Some(_) => Value::Tagged(Box::new(Node {
+            value: plain(s),
+            at: (0, 0, 0),
+        })),
+    }
+}
+
+fn pos(span: &Span, len: usize) -> Pos {
+    (span.start.line(), span.start.col() + 1, len.max(1))
+}
+
+/// What the text of a key is, to tell repeated keys (as serde_yaml
+/// compared them: `1` and `"1"` differ).
+/// Only scalar keys are compared; below a few entries the values are
+/// compared directly, and the identity is made (and allocated) only for
+/// mappings larger than that.
+fn key_identity(v: &Value) -> Option<KeyId<'_>> {
+    match v {
+        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null => Some(KeyId(v)),
+        _ => None,
+    }
+}
+
+struct KeyId<'a>(&'a Value);
+
+impl KeyId<'_> {
+    fn owned(&self) -> (u8, String) {
+        match self.0 {
+            Value::String(s) => (b's', s.clone()),
+            Value::Number(n) => (b'n', n.to_string()),
+            Value::Bool(b) => (b'b', b.to_string()),
+            _ => (b'z', String::new()),
+        }
+    }
+}
+
+/// The text a key is shown and pathed by.
+fn key_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        _ => "?".to_string(),
+    }
+}
+
+/// A collection being read.
+struct Open {
+    at: Pos,
+    anchor: usize,
+    tagged: bool,
+    /// Nodes in it, aliases expanded: for the alias budget.
+    size: u64,
+    kind: OpenKind,
+}
+
+enum OpenKind {
+    Seq(Vec<Node>),
     Map {
-        path: String,
-        key: Option<(String, (usize, usize, usize))>,
-        /// The parser marks a block mapping where its first value is; the
-        /// mapping is better pointed at by its first key.
-        first: bool,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        /// Keys seen, and where: built once the mapping grows past a few
+        /// (below that, a scan of the entries is quicker).
+        seen: HashMap<(u8, String), (usize, usize)>,
     },
-    Seq {
-        path: String,
-        next: usize,
+}
+
+/// Why a document was refused, and where.
+enum Refusal {
+    Syntax(ScanError),
+    Aliases(Pos),
+    Duplicate {
+        key: String,
+        at: Pos,
+        first: (usize, usize),
     },
+    TooDeep(Pos),
+    SecondDocument(Pos),
 }
 
 #[derive(Default)]
-struct IndexBuilder {
-    stack: Vec<Frame>,
-    nodes: HashMap<String, (Option<Pos>, Pos)>,
+struct Builder {
+    stack: Vec<Open>,
+    anchors: HashMap<usize, (Node, u64)>,
+    repeated: u64,
+    root: Option<Node>,
+    /// Collections opened past [`MAX_DEPTH`] and not yet closed: skipped.
+    skipping: usize,
+    /// A refusal that a later syntax error takes precedence over (as in
+    /// serde_yaml, which read the whole stream before building values).
+    later: Option<Refusal>,
 }
 
-impl IndexBuilder {
-    /// Called for every node in value position; returns its path, or None
-    /// when the node is a mapping key.
-    fn place(&mut self, pos: (usize, usize, usize), scalar: Option<&str>) -> Option<String> {
-        match self.stack.last_mut() {
-            None => {
-                self.nodes.entry(String::new()).or_insert((None, pos));
-                Some(String::new())
+impl Builder {
+    /// A node is complete: into its parent.
+    fn complete(&mut self, node: Node, size: u64) {
+        let Some(open) = self.stack.last_mut() else {
+            if self.root.is_none() {
+                self.root = Some(node);
             }
-            Some(Frame::Seq { path, next }) => {
-                let p = item(path, *next);
-                *next += 1;
-                self.nodes.insert(p.clone(), (None, pos));
-                Some(p)
-            }
-            Some(Frame::Map { path, key, first }) => match key.take() {
+            return;
+        };
+        open.size = open.size.saturating_add(size);
+        match &mut open.kind {
+            OpenKind::Seq(items) => items.push(node),
+            OpenKind::Map { entries, key, seen } => match key.take() {
+                Some(k) => entries.push((k, node)),
                 None => {
-                    if *first {
-                        *first = false;
-                        if let Some(entry) = self.nodes.get_mut(path.as_str()) {
-                            entry.1 = pos;
+                    if entries.is_empty() {
+                        // A mapping is pointed at by its first key.
+                        open.at = node.at;
+                    }
+                    if let Some(id) = key_identity(&node) {
+                        let first = if entries.len() < 16 {
+                            entries
+                                .iter()
+                                .find(|(k, _)| k.value == node.value)
+                                .map(|(k, _)| (k.at.0, k.at.1))
+                        } else {
+                            if seen.is_empty() {
+                                for (k, _) in entries.iter() {
+                                    if let Some(kid) = key_identity(k) {
+                                        seen.entry(kid.owned()).or_insert((k.at.0, k.at.1));
+                                    }
+                                }
+                            }
+                            let id = id.owned();
+                            let first = seen.get(&id).copied();
+                            seen.entry(id).or_insert((node.at.0, node.at.1));
+                            first
+                        };
+                        if let Some(first) = first
+                            && self.later.is_none()
+                        {
+                            self.later = Some(Refusal::Duplicate {
+                                key: key_text(&node),
+                                at: node.at,
+                                first,
+                            });
                         }
                     }
-                    *key = Some((scalar.unwrap_or("?").to_string(), pos));
-                    None
-                }
-                Some((k, kpos)) => {
-                    let p = child(path, &k);
-                    self.nodes.insert(p.clone(), (Some(kpos), pos));
-                    Some(p)
+                    *key = Some(node);
                 }
             },
         }
     }
-}
 
-impl IndexBuilder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        let pos = |len: usize| (mark.line(), mark.col() + 1, len);
+    fn open(&mut self, at: Pos, anchor: usize, tagged: bool, kind: OpenKind) {
+        if self.skipping > 0 || self.stack.len() >= MAX_DEPTH {
+            if self.skipping == 0 && self.later.is_none() {
+                self.later = Some(Refusal::TooDeep(at));
+            }
+            self.skipping += 1;
+            return;
+        }
+        self.stack.push(Open {
+            at,
+            anchor,
+            tagged,
+            size: 1,
+            kind,
+        });
+    }
+
+    fn close(&mut self) {
+        if self.skipping > 0 {
+            self.skipping -= 1;
+            return;
+        }
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        let value = match open.kind {
+            OpenKind::Seq(items) => Value::Sequence(items),
+            OpenKind::Map {
+                mut entries, key, ..
+            } => {
+                // A key without its value (a broken document) gets null.
+                if let Some(k) = key {
+                    let at = k.at;
+                    entries.push((
+                        k,
+                        Node {
+                            value: Value::Null,
+                            at,
+                        },
+                    ));
+                }
+                Value::Mapping(Mapping(entries))
+            }
+        };
+        self.finish(value, open.at, open.anchor, open.tagged, open.size);
+    }
+
+    fn finish(&mut self, value: Value, at: Pos, anchor: usize, tagged: bool, size: u64) {
+        let value = if tagged {
+            Value::Tagged(Box::new(Node { value, at }))
+        } else {
+            value
+        };
+        let node = Node { value, at };
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        self.complete(node, size);
+    }
+
+    /// Take one event; an error ends the document.
+    fn event(&mut self, ev: Event, span: &Span) -> Result<(), Refusal> {
         match ev {
-            Event::Scalar(s, ..) => {
-                let len = s.chars().count().max(1);
-                self.place(pos(len), Some(&s));
-            }
-            Event::Alias(_) => {
-                self.place(pos(1), Some("*"));
-            }
-            Event::MappingStart(..) => {
-                let path = self.place(pos(1), None);
-                self.stack.push(Frame::Map {
-                    path: path.unwrap_or_default(),
-                    key: None,
-                    first: true,
-                });
-            }
-            Event::SequenceStart(..) => {
-                let path = self.place(pos(1), None);
-                self.stack.push(Frame::Seq {
-                    path: path.unwrap_or_default(),
-                    next: 0,
-                });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The events of the first document of `text`, in order, until `f`
-/// returns false or the parser meets an error. Iterative on purpose:
-/// yaml_rust2's `Parser::load` recurses once per nesting level, and a file
-/// of `- - - - …` a few thousand deep overflows the stack.
-fn walk_events(text: &str, mut f: impl FnMut(Event, Marker) -> bool) {
-    let mut parser = Parser::new_from_str(text);
-    loop {
-        match parser.next_token() {
-            Ok((Event::StreamEnd | Event::DocumentEnd, _)) | Err(_) => break,
-            Ok((ev, mark)) => {
-                if !f(ev, mark) {
-                    break;
+            Event::Scalar(s, style, anchor, tag) => {
+                if self.skipping > 0 {
+                    return Ok(());
                 }
-            }
-        }
-    }
-}
-
-/// How many nodes `*alias`es may repeat in one file, in all. A real site
-/// file repeats a few lists at most; past this, parsing gets slow and
-/// memory-hungry (a 70 KB file whose 5,000 aliases each repeat a list of
-/// 5,000 takes serde_yaml a minute and 7 GB), and the classic "billion
-/// laughs" nests aliases to expand to billions.
-pub const ALIAS_BUDGET: u64 = 100_000;
-
-/// Where the alias that overdraws [`ALIAS_BUDGET`] is, if one does:
-/// (line, column), 1-based.
-fn alias_overflow(text: &str) -> Option<(usize, usize)> {
-    if !text.contains('*') {
-        return None;
-    }
-    // Size (in nodes, aliases expanded) of each anchored node, and of the
-    // collections still open.
-    let mut sizes: HashMap<usize, u64> = HashMap::new();
-    let mut open: Vec<(usize, u64)> = Vec::new();
-    let mut repeated: u64 = 0;
-    let mut hit = None;
-    walk_events(text, |ev, mark| {
-        let done = match ev {
-            Event::Scalar(_, _, anchor, _) => {
-                if anchor > 0 {
-                    sizes.insert(anchor, 1);
-                }
-                Some(1)
+                let at = pos(span, s.chars().count());
+                let value = scalar_value(s, style, tag.as_deref());
+                let value = match value {
+                    Value::Tagged(mut inner) => {
+                        inner.at = at;
+                        Value::Tagged(inner)
+                    }
+                    v => v,
+                };
+                self.finish(value, at, anchor, false, 1);
             }
             Event::Alias(anchor) => {
-                let n = sizes.get(&anchor).copied().unwrap_or(1);
-                repeated = repeated.saturating_add(n);
-                if repeated > ALIAS_BUDGET {
-                    hit = Some((mark.line(), mark.col() + 1));
-                    return false;
+                if self.skipping > 0 {
+                    return Ok(());
                 }
-                Some(n)
-            }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                open.push((anchor, 1));
-                None
-            }
-            Event::SequenceEnd | Event::MappingEnd => open.pop().map(|(anchor, n)| {
-                if anchor > 0 {
-                    sizes.insert(anchor, n);
+                let at = pos(span, 1);
+                let (node, size) = self
+                    .anchors
+                    .get(&anchor)
+                    .map(|(n, size)| (n.value.clone(), *size))
+                    .unwrap_or((Value::Null, 1));
+                self.repeated = self.repeated.saturating_add(size);
+                if self.repeated > ALIAS_BUDGET {
+                    return Err(Refusal::Aliases(at));
                 }
-                n
-            }),
-            _ => None,
-        };
-        if let (Some(n), Some(parent)) = (done, open.last_mut()) {
-            parent.1 = parent.1.saturating_add(n);
+                self.complete(Node { value: node, at }, size);
+            }
+            Event::SequenceStart(_, anchor, tag) => {
+                let tagged = tag.is_some_and(|t| t.handle() != "tag:yaml.org,2002:");
+                self.open(pos(span, 1), anchor, tagged, OpenKind::Seq(Vec::new()));
+            }
+            Event::MappingStart(_, anchor, tag) => {
+                let tagged = tag.is_some_and(|t| t.handle() != "tag:yaml.org,2002:");
+                self.open(
+                    pos(span, 1),
+                    anchor,
+                    tagged,
+                    OpenKind::Map {
+                        entries: Vec::new(),
+                        key: None,
+                        seen: HashMap::new(),
+                    },
+                );
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
+            _ => {}
         }
-        true
-    });
-    hit
+        Ok(())
+    }
+
+    /// Close what is open: the part of a broken document read so far.
+    fn close_all(&mut self) {
+        self.skipping = 0;
+        while !self.stack.is_empty() {
+            self.close();
+        }
+    }
 }
 
-/// The place of the key that repeats one before it in the same mapping,
-/// and of that first one: ((line, col, len), (line, col)).
-fn duplicate_key(text: &str) -> Option<(String, Pos, (usize, usize))> {
-    enum Open {
-        Map {
-            keys: HashMap<String, (usize, usize)>,
-            expect_key: bool,
-        },
-        Seq,
-    }
-    let mut open: Vec<Open> = Vec::new();
-    let mut found = None;
-    walk_events(text, |ev, mark| {
-        // Is this node a key of the innermost mapping?
-        let is_key = match open.last_mut() {
-            Some(Open::Map { expect_key, .. }) => {
-                let k = *expect_key;
-                *expect_key = !k;
-                k
-            }
-            _ => false,
-        };
-        match ev {
-            Event::Scalar(s, ..) if is_key => {
-                let here = (mark.line(), mark.col() + 1);
-                if let Some(Open::Map { keys, .. }) = open.last_mut() {
-                    if let Some(first) = keys.get(&s) {
-                        let len = s.chars().count().max(1);
-                        found = Some((s, (here.0, here.1, len), *first));
-                        return false;
-                    }
-                    keys.insert(s, here);
+/// The tree of the first document of `text` (null when it holds none),
+/// or why it is refused, with the part read so far.
+fn build(text: &str) -> (Option<Node>, Result<(), Refusal>) {
+    let options = granit_parser::options! {
+        // As libyaml: a BOM inside the text is a character of it.
+        bom_inside_document_as_content: true,
+    };
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut b = Builder::default();
+    let mut documents = 0;
+    let result = loop {
+        match parser.next_event() {
+            None | Some(Ok((Event::StreamEnd, _))) => break Ok(()),
+            Some(Err(e)) => break Err(Refusal::Syntax(e)),
+            Some(Ok((Event::DocumentStart(..), span))) => {
+                documents += 1;
+                if documents == 2 && b.later.is_none() {
+                    b.later = Some(Refusal::SecondDocument(pos(&span, 3)));
                 }
             }
-            Event::MappingStart(..) => open.push(Open::Map {
-                keys: HashMap::new(),
-                expect_key: true,
-            }),
-            Event::SequenceStart(..) => open.push(Open::Seq),
-            Event::MappingEnd | Event::SequenceEnd => {
-                open.pop();
+            Some(Ok((ev, span))) => {
+                if documents > 1 {
+                    // Later documents are only checked for syntax.
+                    continue;
+                }
+                if let Err(r) = b.event(ev, &span) {
+                    break Err(r);
+                }
+            }
+        }
+    };
+    let result = match (result, b.later.take()) {
+        (Ok(()), Some(later)) => Err(later),
+        (r, _) => r,
+    };
+    b.close_all();
+    (b.root, result)
+}
+
+/// The positions of every node of `text`, by path: for a file whose tree
+/// is gone (its records loaded, its text released) when a diagnostic
+/// points into it. A broken document gives the nodes before the break.
+pub fn index(text: &str) -> PositionIndex {
+    let (root, _) = build(text);
+    let mut idx = PositionIndex::default();
+    if let Some(root) = &root {
+        index_tree(root, &mut idx);
+    }
+    idx
+}
+
+/// The positions of every node under `root`, by path.
+pub fn index_tree(root: &Node, idx: &mut PositionIndex) {
+    // Iterative: a path per level, and no recursion to overflow.
+    let mut todo: Vec<(String, Option<Pos>, &Node)> = vec![(String::new(), None, root)];
+    while let Some((path, key, node)) = todo.pop() {
+        match &node.value {
+            Value::Sequence(items) => {
+                for (i, n) in items.iter().enumerate().rev() {
+                    todo.push((item(&path, i), None, n));
+                }
+            }
+            Value::Mapping(m) => {
+                for (k, v) in m.0.iter().rev() {
+                    todo.push((child(&path, &key_text(k)), Some(k.at), v));
+                }
             }
             _ => {}
         }
-        true
-    });
-    found
+        idx.insert(path, key, node.at);
+    }
 }
 
-/// Where the second document of a stream starts, (line, col).
-fn second_document(text: &str) -> Option<(usize, usize)> {
-    let mut parser = Parser::new_from_str(text);
-    let mut starts = 0;
-    loop {
-        match parser.next_token() {
-            Ok((Event::StreamEnd, _)) | Err(_) => return None,
-            Ok((Event::DocumentStart, mark)) => {
-                starts += 1;
-                if starts == 2 {
-                    return Some((mark.line(), mark.col() + 1));
-                }
-            }
-            Ok(_) => {}
+/// The tree of a YAML text, or why it is refused (in the parser's words,
+/// without a place): for reading a file that is not checked here.
+pub fn parse_text(text: &str) -> Result<Node, String> {
+    match build(text) {
+        (root, Ok(())) => Ok(root.unwrap_or(Node {
+            value: Value::Null,
+            at: (1, 1, 1),
+        })),
+        (_, Err(Refusal::Syntax(e))) => Err(problem_text(e.kind())),
+        (_, Err(_)) => Err("the document is refused".into()),
+    }
+}
+
+/// Parse a YAML file into its tree; a refused document becomes a
+/// diagnostic at its place.
+pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
+    let text: &str = &file.text;
+    let null = Node {
+        value: Value::Null,
+        at: (1, 1, 1),
+    };
+    if text.trim().is_empty() {
+        return Ok(null);
+    }
+    match build(text) {
+        (root, Ok(())) => Ok(root.unwrap_or(null)),
+        (_, Err(refusal)) => Err(refused(file, refusal)),
+    }
+}
+
+fn refused(file: &Arc<SourceFile>, refusal: Refusal) -> Diagnostic {
+    match refusal {
+        Refusal::Syntax(e) => syntax_error(file, &e),
+        Refusal::Aliases((l, c, _)) => Diagnostic::error(
+            format!("invalid YAML: the file's aliases repeat more than {ALIAS_BUDGET} values"),
+            Some(Loc::at(file, l, c, 1)),
+        )
+        .with_help("`*name` repeats what `&name` marks; nested repeats multiply (a \"billion laughs\" file): write the values out instead"),
+        Refusal::Duplicate { key, at: (l, c, len), first: (fl, fc) } => Diagnostic::error(
+            format!("invalid YAML: the key `{key}` appears twice in the same mapping"),
+            Some(Loc::at(file, l, c, len)),
+        )
+        .with_note("first given here", Some(Loc::at(file, fl, fc, len)))
+        .with_help("keep one of the two"),
+        Refusal::TooDeep((l, c, _)) => Diagnostic::error(
+            "invalid YAML: recursion limit exceeded",
+            Some(Loc::at(file, l, c, 1)),
+        )
+        .with_help("the values nest too deeply; a site file needs only a few levels"),
+        Refusal::SecondDocument((l, c, _)) => Diagnostic::error(
+            "invalid YAML: the file holds more than one document",
+            Some(Loc::at(file, l, c, 3)),
+        )
+        .with_help(
+            "a `---` line starts a second document; remove it (a file holds one mapping of keys)",
+        ),
+    }
+}
+
+/// A syntax error in the words of libyaml, which labsite's messages have
+/// used so far (and which most YAML tools print), where they say the
+/// same; the parser's own words otherwise.
+fn problem_text(kind: &ErrorKind) -> String {
+    match kind {
+        ErrorKind::ExpectedBlockMappingKey => "did not find expected key".into(),
+        ErrorKind::ExpectedBlockSequenceEntry => "did not find expected '-' indicator".into(),
+        ErrorKind::ExpectedFlowSequenceSeparator => "did not find expected ',' or ']'".into(),
+        ErrorKind::ExpectedFlowMappingSeparator => "did not find expected ',' or '}'".into(),
+        ErrorKind::ExpectedNodeContent => "did not find expected node content".into(),
+        ErrorKind::InvalidSimpleKey | ErrorKind::SimpleKeyExpected => {
+            "could not find expected ':'".into()
+        }
+        ErrorKind::UnexpectedCharacter { .. }
+        | ErrorKind::TabNotAllowed
+        | ErrorKind::TabInIndentation
+        | ErrorKind::TabInBlockIndentation => "found character that cannot start any token".into(),
+        ErrorKind::UnknownQuotedScalarEscape => "found unknown escape character".into(),
+        // Raised inside flow collections, most often an unclosed `[`.
+        ErrorKind::InvalidColonPlacement => "did not find expected ',' or ']'".into(),
+        ErrorKind::UnknownAnchor => "unknown anchor".into(),
+        ErrorKind::RecursionLimitExceeded => "recursion limit exceeded".into(),
+        other => other.to_string(),
+    }
+}
+
+fn syntax_error(file: &Arc<SourceFile>, e: &ScanError) -> Diagnostic {
+    let text: &str = &file.text;
+    let mark = e.marker();
+    let last_line = text.lines().count().max(1);
+
+    if matches!(e.kind(), ErrorKind::UnclosedQuotedScalar) {
+        // The parser marks where the quoted value opens.
+        return Diagnostic::error(
+            "invalid YAML: a quoted value is never closed",
+            Some(Loc::at(file, mark.line(), mark.col() + 1, 1)),
+        )
+        .with_help("end the value with the same quote mark it starts with, on the same line");
+    }
+
+    let (l, mut c) = (mark.line(), mark.col() + 1);
+    if matches!(
+        e.kind(),
+        ErrorKind::TabNotAllowed
+            | ErrorKind::TabInIndentation
+            | ErrorKind::TabInBlockIndentation
+            | ErrorKind::UnexpectedCharacter { character: '\t' }
+    ) {
+        // The parser marks where it stopped, after the tab: point at the
+        // tab, as an editor would show it.
+        if let Some(i) = text
+            .lines()
+            .nth(l.saturating_sub(1))
+            .and_then(|line| line.chars().take(c).position(|ch| ch == '\t'))
+        {
+            c = i + 1;
         }
     }
-}
-
-/// libyaml (behind serde_yaml) counts CR, NEL, U+2028 and U+2029 as line
-/// breaks; the rest of labsite counts `\n` only. Its (line, column) of a
-/// character as ours.
-fn from_libyaml_position(text: &str, line: usize, col: usize) -> (usize, usize) {
-    let (mut l, mut c) = (1usize, 1usize);
-    let (mut our_l, mut our_c) = (1usize, 1usize);
-    let mut chars = text.chars().peekable();
-    while let Some(ch) = chars.next() {
-        if (l, c) >= (line, col) {
-            return (our_l, our_c);
-        }
-        match ch {
-            '\r' if chars.peek() == Some(&'\n') => {
-                chars.next();
-                (l, c) = (l + 1, 1);
-                (our_l, our_c) = (our_l + 1, 1);
-            }
-            '\n' => {
-                (l, c) = (l + 1, 1);
-                (our_l, our_c) = (our_l + 1, 1);
-            }
-            '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
-                (l, c) = (l + 1, 1);
-                our_c += 1;
-            }
-            _ => {
-                c += 1;
-                our_c += 1;
+    let line = text.lines().nth(l.saturating_sub(1)).unwrap_or("");
+    match e.kind() {
+        // The parser marks the quoted value: point at the escape.
+        ErrorKind::UnknownQuotedScalarEscape => {
+            if let Some(i) = unknown_escape(line, c) {
+                c = i;
             }
         }
+        // `- x` where a key was expected: the parser marks the `x`; point
+        // at the `-`, where the entry starts.
+        ErrorKind::ExpectedBlockMappingKey => {
+            let before: String = line.chars().take(c - 1).collect();
+            let trimmed = before.trim_end_matches(' ');
+            if trimmed.ends_with('-') && trimmed[..trimmed.len() - 1].trim().is_empty() {
+                c = trimmed.chars().count();
+            }
+        }
+        _ => {}
     }
-    (our_l, our_c)
+    let loc = if l > last_line {
+        // A problem at the very end points at the last line instead.
+        Loc::at(
+            file,
+            last_line,
+            text.lines()
+                .nth(last_line - 1)
+                .map(|s| s.trim_end_matches('\r').chars().count() + 1)
+                .unwrap_or(1),
+            1,
+        )
+    } else {
+        Loc::at(file, l, c, 1)
+    };
+    let problem = problem_text(e.kind());
+    let help = if text.contains('\t')
+        && (problem.contains("tab") || problem.contains("cannot start any token"))
+    {
+        "YAML does not allow tabs for indentation; indent with spaces"
+    } else if problem.contains("recursion limit") || problem.contains("nesting") {
+        "the values nest too deeply; a site file needs only a few levels"
+    } else if problem.contains("mapping values are not allowed") {
+        "a value that contains `: ` must be quoted, e.g. `title: \"a: b\"`"
+    } else {
+        "check the indentation and quoting near this line"
+    };
+    let mut d = Diagnostic::error(format!("invalid YAML: {problem}"), Some(loc)).with_help(help);
+    if let Some((l, c)) = unclosed_quote_before(text, l) {
+        d = d.with_note(
+            "this quoted value is not closed on its line; if it was meant to be, close it",
+            Some(Loc::at(file, l, c, 1)),
+        );
+    }
+    d
 }
 
-/// The parts of serde_yaml's message: "PROBLEM at line L column C,
-/// CONTEXT at line L column C" (each position optional).
-struct SyntaxMessage {
-    problem: String,
-    context: Option<String>,
-    context_at: Option<(usize, usize)>,
-}
-
-fn strip_position(s: &str) -> (&str, Option<(usize, usize)>) {
-    let Some(i) = s.rfind(" at line ") else {
-        return (s, None);
-    };
-    let mut words = s[i + " at line ".len()..].split(' ');
-    let line = words.next().and_then(|w| w.parse().ok());
-    let col = match (words.next(), words.next()) {
-        (Some("column"), Some(w)) => w.parse().ok(),
-        _ => None,
-    };
-    match (line, col) {
-        (Some(l), Some(c)) => (&s[..i], Some((l, c))),
-        _ => (s, None),
+/// The column (1-based) of the first backslash at or after `from` in a
+/// double-quoted value that does not start an escape YAML knows.
+fn unknown_escape(line: &str, from: usize) -> Option<usize> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = from.saturating_sub(1) + 1;
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            let known = chars
+                .get(i + 1)
+                .is_some_and(|n| "0abtnvfre \"/\\N_LPxuU\t".contains(*n));
+            if !known {
+                return Some(i + 1);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
     }
-}
-
-fn split_message(msg: &str) -> SyntaxMessage {
-    let (head, context) = match msg.find(", while ") {
-        Some(i) => (&msg[..i], Some(&msg[i + 2..])),
-        None => (msg, None),
-    };
-    let (problem, _) = strip_position(head);
-    let (context, context_at) = match context.map(strip_position) {
-        Some((c, at)) => (Some(c.to_string()), at),
-        None => (None, None),
-    };
-    SyntaxMessage {
-        problem: problem.to_string(),
-        context,
-        context_at,
-    }
+    None
 }
 
 /// The last line before `line` that opens a quoted value and does not
@@ -450,112 +1006,6 @@ fn closes(rest: &str, q: char) -> bool {
     false
 }
 
-/// Parse a YAML file; a syntax error becomes a diagnostic at its place.
-pub fn parse(file: &Arc<SourceFile>) -> Result<Value, Diagnostic> {
-    let text: &str = &file.text;
-    if text.trim().is_empty() {
-        return Ok(Value::Null);
-    }
-    // Most site files are in a plain shape read without libyaml; anything
-    // else (and every error) goes to serde_yaml.
-    if let Some(v) = super::simple_yaml::parse(text) {
-        return Ok(v);
-    }
-    // Before serde_yaml expands anything.
-    if let Some((line, col)) = alias_overflow(text) {
-        return Err(Diagnostic::error(
-            format!("invalid YAML: the file's aliases repeat more than {ALIAS_BUDGET} values"),
-            Some(Loc::at(file, line, col, 1)),
-        )
-        .with_help("`*name` repeats what `&name` marks; nested repeats multiply (a \"billion laughs\" file): write the values out instead"));
-    }
-    serde_yaml::from_str::<Value>(text).map_err(|e| syntax_error(file, &e))
-}
-
-fn syntax_error(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
-    let text: &str = &file.text;
-    let full = e.to_string();
-    let msg = split_message(&full);
-    let at = e
-        .location()
-        .map(|l| from_libyaml_position(text, l.line(), l.column()));
-    let last_line = text.lines().count().max(1);
-
-    if msg.problem.contains("duplicate entry with key")
-        && let Some((key, (l, c, len), (fl, fc))) = duplicate_key(text)
-    {
-        return Diagnostic::error(
-            format!("invalid YAML: the key `{key}` appears twice in the same mapping"),
-            Some(Loc::at(file, l, c, len)),
-        )
-        .with_note("first given here", Some(Loc::at(file, fl, fc, len)))
-        .with_help("keep one of the two");
-    }
-    if msg.problem.contains("more than one document") {
-        let loc = match second_document(text) {
-            Some((l, c)) => Loc::at(file, l, c, 3),
-            None => Loc::file(file),
-        };
-        return Diagnostic::error(
-            "invalid YAML: the file holds more than one document",
-            Some(loc),
-        )
-        .with_help(
-            "a `---` line starts a second document; remove it (a file holds one mapping of keys)",
-        );
-    }
-    if msg.problem.contains("end of stream")
-        && msg.context.as_deref() == Some("while scanning a quoted scalar")
-        && let Some((l, c)) = msg.context_at
-    {
-        let (l, c) = from_libyaml_position(text, l, c);
-        return Diagnostic::error(
-            "invalid YAML: a quoted value is never closed",
-            Some(Loc::at(file, l, c, 1)),
-        )
-        .with_help("end the value with the same quote mark it starts with, on the same line");
-    }
-
-    let loc = match at {
-        // A problem at the very end points at the last line instead.
-        Some((l, _)) if l > last_line => Loc::at(
-            file,
-            last_line,
-            text.lines()
-                .nth(last_line - 1)
-                .map(|s| s.trim_end_matches('\r').chars().count() + 1)
-                .unwrap_or(1),
-            1,
-        ),
-        Some((l, c)) => Loc::at(file, l, c, 1),
-        None => Loc::file(file),
-    };
-    let problem = &msg.problem;
-    let help = if text.contains('\t')
-        && (problem.contains("tab") || problem.contains("cannot start any token"))
-    {
-        "YAML does not allow tabs for indentation; indent with spaces"
-    } else if problem.contains("recursion limit") {
-        "the values nest too deeply; a site file needs only a few levels"
-    } else if problem.contains("repetition limit") {
-        "the file expands aliases too far; write the values out"
-    } else if problem.contains("control characters") {
-        "remove the control character (an invisible character copied from elsewhere?)"
-    } else if problem.contains("mapping values are not allowed") {
-        "a value that contains `: ` must be quoted, e.g. `title: \"a: b\"`"
-    } else {
-        "check the indentation and quoting near this line"
-    };
-    let mut d = Diagnostic::error(format!("invalid YAML: {problem}"), Some(loc)).with_help(help);
-    if let Some((l, c)) = at.and_then(|(l, _)| unclosed_quote_before(text, l)) {
-        d = d.with_note(
-            "this quoted value is not closed on its line; if it was meant to be, close it",
-            Some(Loc::at(file, l, c, 1)),
-        );
-    }
-    d
-}
-
 /// Text that every output format can carry: no control characters but
 /// tab and line breaks, and no U+FFFE/U+FFFF (XML 1.0 forbids them all,
 /// and they are invisible in an editor). The first offender, if any.
@@ -587,16 +1037,19 @@ pub fn forbidden_char(s: &str) -> Option<char> {
 }
 
 /// Reading context for one YAML file: collects diagnostics.
-pub struct Ctx {
+pub struct Ctx<'t> {
     pub file: Arc<SourceFile>,
     pub diags: RefCell<Vec<Diagnostic>>,
+    /// The file's tree: where the diagnostics point.
+    tree: &'t Node,
 }
 
-impl Ctx {
-    pub fn new(file: Arc<SourceFile>) -> Ctx {
+impl<'t> Ctx<'t> {
+    pub fn new(file: Arc<SourceFile>, tree: &'t Node) -> Ctx<'t> {
         Ctx {
             file,
             diags: RefCell::new(Vec::new()),
+            tree,
         }
     }
 
@@ -614,8 +1067,19 @@ impl Ctx {
         self.diags.borrow_mut().push(d);
     }
 
+    /// The diagnostics; the file's positions are indexed from the tree
+    /// when there are any, so they are found without parsing again.
     pub fn into_diags(self) -> Vec<Diagnostic> {
-        self.diags.into_inner()
+        let diags = self.diags.into_inner();
+        if !diags.is_empty() {
+            let tree = self.tree;
+            self.file.set_yaml_index(|| {
+                let mut idx = PositionIndex::default();
+                index_tree(tree, &mut idx);
+                idx
+            });
+        }
+        diags
     }
 
     pub fn has_errors(&self) -> bool {
@@ -625,12 +1089,12 @@ impl Ctx {
     /// Read `value` at `path` as a mapping with the given keys.
     pub fn map<'a>(
         &'a self,
-        value: &'a Value,
+        value: &'a Node,
         path: &str,
         what: &str,
         keys: &[&'a str],
     ) -> Option<Map<'a>> {
-        let Value::Mapping(m) = value else {
+        let Value::Mapping(m) = &value.value else {
             self.error(
                 path,
                 false,
@@ -641,7 +1105,7 @@ impl Ctx {
         };
         let mut fields = Vec::with_capacity(m.len());
         let mut misspelled = Vec::new();
-        for (k, v) in m {
+        for (k, v) in m.iter() {
             let Some(name) = k.as_str() else {
                 self.error(path, false, format!("a key in {what} is not text"), None);
                 continue;
@@ -673,8 +1137,8 @@ impl Ctx {
         })
     }
 
-    pub fn text(&self, value: &Value, path: &str) -> Option<String> {
-        match value {
+    pub fn text(&self, value: &Node, path: &str) -> Option<String> {
+        match &value.value {
             Value::String(s) => {
                 if let Some(c) = forbidden_char(s) {
                     self.error(
@@ -700,8 +1164,8 @@ impl Ctx {
         }
     }
 
-    pub fn seq<'a>(&self, value: &'a Value, path: &str, what: &str) -> Vec<(String, &'a Value)> {
-        match value {
+    pub fn seq<'a>(&self, value: &'a Node, path: &str, what: &str) -> Vec<(String, &'a Node)> {
+        match &value.value {
             Value::Sequence(items) => items
                 .iter()
                 .enumerate()
@@ -742,16 +1206,16 @@ pub fn kind(v: &Value) -> &'static str {
 
 /// The known fields of one mapping.
 pub struct Map<'a> {
-    pub ctx: &'a Ctx,
+    pub ctx: &'a Ctx<'a>,
     pub path: String,
     what: String,
-    fields: Vec<(&'a str, &'a Value)>,
+    fields: Vec<(&'a str, &'a Node)>,
     /// Keys suggested for misspelled ones: not reported again as missing.
     misspelled: Vec<&'a str>,
 }
 
 impl<'a> Map<'a> {
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
         self.fields
             .iter()
             .find(|(k, _)| *k == key)
@@ -822,7 +1286,7 @@ impl<'a> Map<'a> {
 
     pub fn opt_bool(&self, key: &str) -> Option<bool> {
         let v = self.get(key)?;
-        match v {
+        match &v.value {
             Value::Bool(b) => Some(*b),
             other => {
                 self.error(
@@ -844,7 +1308,7 @@ impl<'a> Map<'a> {
             return Vec::new();
         };
         let path = self.path_of(key);
-        if let Value::String(s) = v {
+        if let Value::String(s) = &v.value {
             return vec![s.clone()];
         }
         self.ctx
@@ -882,11 +1346,10 @@ mod tests {
     fn deep_nesting_does_not_overflow_the_stack() {
         // yaml_rust2's `load` recursed once per level and aborted the process.
         let text = "- ".repeat(50_000) + "x\n";
-        let idx = PositionIndex::build(&text);
+        let idx = index(&text);
         assert!(idx.find("", false).is_some());
         assert!(parse(&file(&text)).is_err());
-        let _ = alias_overflow(&format!("{text}*a"));
-        let _ = duplicate_key(&text);
+        assert!(parse(&file(&format!("{text}*a"))).is_err());
     }
 
     #[test]
@@ -956,19 +1419,11 @@ mod tests {
     }
 
     #[test]
-    fn libyaml_line_breaks_are_mapped_to_ours() {
-        // U+2028 is a line break to libyaml, not to an editor.
-        assert_eq!(from_libyaml_position("a\u{2028}b\nc", 3, 1), (2, 1));
-        assert_eq!(from_libyaml_position("a\u{2028}b\nc", 2, 1), (1, 3));
-        assert_eq!(from_libyaml_position("ab", 9, 9), (1, 3));
-    }
-
-    #[test]
     fn control_characters_in_values_are_errors() {
         let f = file("title: \"a\\x01b\"\n");
-        let ctx = Ctx::new(f.clone());
         let v = parse(&f).unwrap();
-        assert_eq!(ctx.text(&v["title"], "title"), None);
+        let ctx = Ctx::new(f.clone(), &v);
+        assert_eq!(ctx.text(v.get("title").unwrap(), "title"), None);
         assert!(ctx.into_diags()[0].message.contains("U+0001"));
         assert_eq!(forbidden_char("tab\there\r\n"), None);
         assert_eq!(forbidden_char("a\u{ffff}"), Some('\u{ffff}'));
@@ -1012,6 +1467,33 @@ mod tests {
     }
 
     #[test]
+    fn numbers_read_and_print_as_serde_yaml_did() {
+        let v = |s: &str| resolve_plain(s.into());
+        assert_eq!(v("012"), Value::String("012".into()));
+        assert_eq!(v("0x10"), Value::Number(Number::PosInt(16)));
+        assert_eq!(v("-3"), Value::Number(Number::NegInt(-3)));
+        assert_eq!(v("+5"), Value::Number(Number::PosInt(5)));
+        assert_eq!(v("1_000"), Value::String("1_000".into()));
+        assert_eq!(v("yes"), Value::String("yes".into()));
+        assert_eq!(v("~"), Value::Null);
+        for (x, text) in [
+            (1.0, "1.0"),
+            (1.5, "1.5"),
+            (-0.25, "-0.25"),
+            (0.001, "0.001"),
+            (1e-7, "1e-7"),
+            (1.5e-7, "1.5e-7"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e16"),
+            (1e20, "1e20"),
+            (123.456, "123.456"),
+        ] {
+            assert_eq!(Number::Float(x).to_string(), text);
+        }
+        assert_eq!(Number::Float(f64::NAN).to_string(), ".nan");
+    }
+
+    #[test]
     fn unclosed_quote_heuristic() {
         assert_eq!(
             unclosed_quote_before("a: \"x\nb: 'y'\nc: 1\n", 3),
@@ -1025,7 +1507,7 @@ mod tests {
     #[test]
     fn index_finds_nested_keys_and_values() {
         let text = "title: 日本語\nparticipants:\n  - id: p1\n    name: 山田 太郎\n  - id: p2\n";
-        let idx = PositionIndex::build(text);
+        let idx = index(text);
         assert_eq!(idx.find("title", true), Some((1, 1, 5)));
         assert_eq!(idx.find("title", false), Some((1, 8, 3)));
         assert_eq!(idx.find("participants[0].name", false), Some((4, 11, 5)));
@@ -1039,8 +1521,8 @@ mod tests {
             Path::new("/x.yaml"),
             "titel: a\nsumary: b\n",
         );
-        let ctx = Ctx::new(file.clone());
         let v = parse(&file).unwrap();
+        let ctx = Ctx::new(file.clone(), &v);
         ctx.map(&v, "", "a lab", &["title", "summary"]);
         let diags = ctx.into_diags();
         assert_eq!(diags.len(), 2);

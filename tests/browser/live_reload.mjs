@@ -17,6 +17,13 @@ const labYaml = join(root, "content/labs/2025-11-13/lab.yaml");
 const css = join(root, "themes/default/static/style.css");
 
 const step = (what) => console.log(`browser: ${what}`);
+// The bound of every wait for something the server or the page does: it
+// only turns a hang into a failure (see tests/common/serve.rs).
+const WAIT = 60000;
+// Resolves once the page's event stream is open: the reload script marks
+// <html> when the server's `hello` reaches it.
+const streamOpen = (page) =>
+  page.waitForFunction(() => document.documentElement.dataset.labsiteLive !== undefined, null, { timeout: WAIT });
 const fail = (what) => {
   throw new Error(what);
 };
@@ -45,7 +52,7 @@ try {
   await page.goto(url, { waitUntil: "load" });
   await page.waitForFunction(() => document.querySelector("script[data-labsite-live-reload]"));
   // The event stream is open before anything is edited.
-  await page.waitForTimeout(300);
+  await streamOpen(page);
 
   // 1. An edit appears without a manual reload, at the same scroll position.
   const scrolled = await page.evaluate(() => {
@@ -55,9 +62,9 @@ try {
   if (scrolled < 100) fail(`the page is too short to scroll (${scrolled})`);
   const original = readFileSync(report, "utf8");
   writeFileSync(report, `${original}\n\nLIVE-RELOAD-MARK-1\n`);
-  await page.waitForFunction(() => document.body.innerText.includes("LIVE-RELOAD-MARK-1"), null, { timeout: 5000 });
+  await page.waitForFunction(() => document.body.innerText.includes("LIVE-RELOAD-MARK-1"), null, { timeout: WAIT });
   await page.waitForLoadState("load");
-  await page.waitForFunction((y) => Math.abs(window.scrollY - y) <= 2, scrolled, { timeout: 2000 }).catch(async () => {
+  await page.waitForFunction((y) => Math.abs(window.scrollY - y) <= 2, scrolled, { timeout: WAIT }).catch(async () => {
     fail(`scroll position not kept: ${await page.evaluate(() => window.scrollY)} instead of ${scrolled}`);
   });
   step(`edit shown without a manual reload, scroll kept at ${scrolled}px`);
@@ -68,7 +75,7 @@ try {
   if (!yaml.includes("\nstatus: held\n")) fail("lab.yaml has no `status: held` line");
   writeFileSync(labYaml, yaml.replace("\nstatus: held\n", "\nstatus: hed\n"));
   const overlay = page.locator("#labsite-error-overlay");
-  await overlay.waitFor({ state: "visible", timeout: 5000 });
+  await overlay.waitFor({ state: "visible", timeout: WAIT });
   const text = await overlay.innerText();
   if (!text.includes("content/labs/2025-11-13/lab.yaml:8:9")) fail(`overlay without file:line:col:\n${text}`);
   if (!text.includes("unknown status `hed`")) fail(`overlay without the message:\n${text}`);
@@ -83,26 +90,28 @@ try {
   await page.waitForFunction(
     () => !document.getElementById("labsite-error-overlay") && document.body.innerText.includes("LIVE-RELOAD-MARK-2"),
     null,
-    { timeout: 5000 },
+    { timeout: WAIT },
   );
   await page.waitForLoadState("load");
   step("fixed: overlay gone, page recovered");
 
-  // 4. A stylesheet edit applies without a full reload.
-  await page.waitForTimeout(300);
+  // 4. A stylesheet edit applies without a full reload (the reloaded
+  //    page's stream is open first).
+  await streamOpen(page);
   await page.evaluate(() => {
     window.__labsiteSamePage = true;
   });
   writeFileSync(css, `${readFileSync(css, "utf8")}\nmain#main { outline: 3px solid rgb(1, 2, 3); }\n`);
   await page.waitForFunction(() => getComputedStyle(document.getElementById("main")).outlineColor === "rgb(1, 2, 3)", null, {
-    timeout: 5000,
+    timeout: WAIT,
   });
   if (!(await page.evaluate(() => window.__labsiteSamePage === true))) fail("the stylesheet edit reloaded the page");
   const sheets = await page.evaluate(() => document.querySelectorAll('link[rel~="stylesheet"]').length);
   if (sheets !== 1) fail(`${sheets} stylesheets after the swap`);
   step("stylesheet swapped in place (no reload)");
 
-  await page.waitForTimeout(300);
+  // The old stylesheet is gone (removed when the new one loaded), so the
+  // swap has nothing left to do that could log an error.
   if (problems.length) fail(problems.join("\n"));
   step("no console errors");
   console.log("browser: all checks passed");
