@@ -698,8 +698,9 @@ fn serve_rebuilds_when_the_export_is_replaced() {
     let tmp = site.path().join("fresh.csv");
     fs::write(&tmp, fresh).unwrap();
     fs::rename(&tmp, &export).unwrap();
-    served.wait_for(Duration::from_secs(60), "a rebuild", |_| {
-        served.rebuilds() > before
+    // `wait_for` holds the log while it asks: count in the log it gives.
+    served.wait_for(Duration::from_secs(60), "a rebuild", |log| {
+        log.lines().filter(|l| l.contains(" → rebuilt ")).count() > before
     });
     let page = fetch(served.port, "/labs/2025-11-13/");
     assert!(page.contains("相手の言葉を繰り返してから問う"), "{page}");
