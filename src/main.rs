@@ -107,6 +107,17 @@ enum Command {
 enum NewCommand {
     /// A planned lab on DATE (YYYY-MM-DD), its program copied from the latest lab.
     Lab { date: String },
+    /// LAB-ID's survey.yaml from a form export (Google Forms CSV, Microsoft
+    /// Forms XLSX), the export copied into the lab's private/ folder.
+    Survey {
+        lab_id: String,
+        /// The export to read.
+        #[arg(long)]
+        from: PathBuf,
+        /// The sheet of an .xlsx export; default the first.
+        #[arg(long)]
+        sheet: Option<String>,
+    },
 }
 
 fn options(site: &SiteArgs, base_url: Option<String>) -> Result<BuildOptions, String> {
@@ -213,6 +224,33 @@ fn main() {
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE
+            }
+        },
+        Command::New {
+            what:
+                NewCommand::Survey {
+                    lab_id,
+                    from,
+                    sheet,
+                },
+            root,
+        } => match cmd::new_survey::new_survey(&root, &lab_id, &from, sheet.as_deref()) {
+            Ok(w) => {
+                if let Some(c) = &w.copied {
+                    eprintln!("copied {} to {}", from.display(), c.display());
+                }
+                eprintln!("created {}", w.survey.display());
+                eprintln!(
+                    "next: sort the consent values listed in it into `quote` and `aggregate`, check each question, then run `labsite check`"
+                );
+                cmd::EXIT_OK
+            }
+            Err(r) => {
+                eprint!("error: {}", r.message);
+                if !r.message.ends_with('\n') {
+                    eprintln!();
+                }
+                r.code
             }
         },
     };

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::privacy::redact::Redactor;
-use crate::source::lab::{Answer, Consent, LabRecord, Participant, QuestionKind};
+use crate::source::lab::{Answer, Consent, LabRecord, Participant, QuestionKind, Response};
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
@@ -279,7 +279,14 @@ pub fn public_survey(
     let consenting: Vec<_> = survey
         .responses
         .iter()
-        .filter(|r| r.consent != Consent::None && participant(&r.participant).is_some())
+        // An anonymous response (from an export) counts; one naming a
+        // participant counts when the participant is the lab's.
+        .filter(|r| {
+            r.consent != Consent::None
+                && r.participant
+                    .as_deref()
+                    .is_none_or(|id| participant(id).is_some())
+        })
         .collect();
     stats.responses_without_consent = survey.responses.len() - consenting.len();
     let respondents = consenting.len();
@@ -299,9 +306,9 @@ pub fn public_survey(
 
     let mut questions = Vec::new();
     for q in &survey.questions {
-        let answers: Vec<(&str, &Answer)> = consenting
+        let answers: Vec<(Option<&str>, &Answer)> = consenting
             .iter()
-            .filter_map(|r| r.answers.get(&q.id).map(|a| (r.participant.as_str(), a)))
+            .filter_map(|r| r.answers.get(&q.id).map(|a| (r.participant.as_deref(), a)))
             .collect();
         let answered = answers.len();
         let kind = match &q.kind {
@@ -346,7 +353,7 @@ pub fn public_survey(
                     let mut groups: BTreeMap<String, (usize, u32)> = BTreeMap::new();
                     let mut attendees = 0;
                     for (pid, a) in &answers {
-                        let Some(p) = participant(pid).filter(|p| p.attended) else {
+                        let Some(p) = pid.and_then(participant).filter(|p| p.attended) else {
                             continue;
                         };
                         attendees += 1;
@@ -415,11 +422,20 @@ pub fn public_survey(
             .any(|q| q.id == qid && q.kind == "text" && q.shown().is_some())
     };
 
-    // Quotes: the curated list, else every quotable text answer.
-    let quotable: Vec<(String, String)> = match &lab.highlights {
+    // Quotes: the curated list, else every quotable text answer. An
+    // anonymous response is quoted without attribution.
+    let quotable: Vec<(&Response, String)> = match &lab.highlights {
         Some(list) => list
             .iter()
-            .map(|q| (q.participant.clone(), q.question.clone()))
+            .filter_map(|q| {
+                consenting
+                    .iter()
+                    .find(|r| {
+                        r.participant.as_deref() == Some(q.participant.as_str())
+                            && r.consent == Consent::Quote
+                    })
+                    .map(|r| (*r, q.question.clone()))
+            })
             .collect(),
         None => consenting
             .iter()
@@ -431,29 +447,23 @@ pub fn public_survey(
                     .filter(|q| {
                         matches!(q.kind, QuestionKind::Text) && r.answers.contains_key(&q.id)
                     })
-                    .map(|q| (r.participant.clone(), q.id.clone()))
+                    .map(|q| (*r, q.id.clone()))
                     .collect::<Vec<_>>()
             })
             .collect(),
     };
     let mut quotes = Vec::new();
-    for (pid, qid) in quotable {
+    for (r, qid) in quotable {
         if !quotable_question(&qid) {
             continue;
         }
-        let Some(r) = consenting
-            .iter()
-            .find(|r| r.participant == pid && r.consent == Consent::Quote)
-        else {
-            continue;
-        };
-        let (Some(Answer::Text(text)), Some(q), Some(p)) = (
+        let (Some(Answer::Text(text)), Some(q)) = (
             r.answers.get(&qid),
             survey.questions.iter().find(|q| q.id == qid),
-            participant(&pid),
         ) else {
             continue;
         };
+        let p = r.participant.as_deref().and_then(participant);
         let text = text.trim();
         if text.is_empty() {
             continue;
@@ -462,7 +472,9 @@ pub fn public_survey(
         stats.redactions += red.count;
         quotes.push(PublicQuote {
             text: red.text,
-            attribution: attribution(p, &lab.participants, k, joiner),
+            attribution: p
+                .map(|p| attribution(p, &lab.participants, k, joiner))
+                .unwrap_or_default(),
             question: q.text.clone(),
         });
     }
@@ -549,6 +561,7 @@ mod tests {
             nicknames: vec![],
             attended: true,
             path: String::new(),
+            origin: None,
         }
     }
 

@@ -55,9 +55,15 @@ fn visit_terms<T: Send>(
                 let mut terms = Vec::new();
                 let mut diags = Vec::new();
                 for p in &lab.record.participants {
+                    // A participant from an export is named by file and
+                    // row: its id may be an e-mail, and this reaches CI logs.
+                    let owner = match &p.origin {
+                        Some(loc) => super::lab::export_row(loc),
+                        None => p.id.clone(),
+                    };
                     let identity = ParticipantIdentity {
                         lab: &lab.record.id,
-                        id: &p.id,
+                        id: &owner,
                         name: p.name.as_deref(),
                         kana: p.kana.as_deref(),
                         nicknames: &p.nicknames,
@@ -69,8 +75,8 @@ fn visit_terms<T: Send>(
                         if let Some(problem) = t.problem() {
                             diags.push(
                                 Diagnostic::error(
-                                    format!("an identity term of participant `{}` is {problem}", p.id),
-                                    Some(Loc::yaml(&lab.record.file, &p.path, false)),
+                                    format!("an identity term of participant {} is {problem}", p.named()),
+                                    Some(p.origin.clone().unwrap_or_else(|| Loc::yaml(&lab.record.file, &p.path, false))),
                                 )
                                 .with_help("write the full company name and aliases; a term the leak gate cannot check is not allowed (a one-character name part already counts before an honorific: 林さん)"),
                             );
