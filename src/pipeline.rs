@@ -22,6 +22,7 @@ use crate::privacy::terms::{
 use crate::public::survey::PrivacyStats;
 use crate::public::{Origin, PageSpec, PublicLab, PublicSite, lab_paths};
 use crate::render::feeds::{self, FeedInfo};
+use crate::render::share_card::{Card, CardStats, ShareCards};
 use crate::render::templates::{CommonContext, Theme};
 use crate::source::{LoadError, LoadOptions, Site, load_site};
 use crate::urls::Urls;
@@ -38,6 +39,8 @@ pub struct OutputFile {
 pub struct Built {
     pub files: Vec<OutputFile>,
     pub pages: usize,
+    /// Share cards drawn and taken from the cache.
+    pub share_cards: crate::render::share_card::CardStats,
     pub stats: PrivacyStats,
     pub warnings: Vec<Diagnostic>,
     pub elapsed_ms: u128,
@@ -342,11 +345,14 @@ struct GatedSink<'a> {
 
 impl GatedSink<'_> {
     fn emit(&self, file: OutputFile) {
+        let text = String::from_utf8_lossy(&file.bytes).into_owned();
+        self.emit_showing(file, &text);
+    }
+
+    /// Emit `file` (an image) if `text`, what it shows, passes the gate.
+    fn emit_showing(&self, file: OutputFile, text: &str) {
         let started = thread_cpu_ns();
-        let mut terms: Vec<usize> = {
-            let text = String::from_utf8_lossy(&file.bytes);
-            self.gate.scan(&text).into_iter().map(|h| h.term).collect()
-        };
+        let mut terms: Vec<usize> = self.gate.scan(text).into_iter().map(|h| h.term).collect();
         self.scan_ns
             .fetch_add(thread_cpu_ns().saturating_sub(started), Ordering::Relaxed);
         if let Ok(mut p) = self.paths.lock() {
@@ -417,6 +423,7 @@ pub fn build_site_into(
     let (prepared, rendered) = full_build(root, opts, sink)?;
     let built = Built {
         files: Vec::new(),
+        share_cards: rendered.share_cards.stats,
         pages: rendered.pages,
         stats: rendered.stats,
         warnings: prepared.site.warnings.clone(),
@@ -437,19 +444,23 @@ fn full_build(
     sink: &dyn Sink,
 ) -> Result<(Prepared, Rendered), BuildError> {
     let mut phases = Phases::new();
-    let prepared = Prepared::new(root, opts, &mut phases)?;
+    let mut prepared = Prepared::new(root, opts, &mut phases)?;
     let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
     let out = prepared.gated(sink);
     let rendered = prepared.render(&all, &out, opts, None);
     let paths = out.paths.lock().map(|p| p.clone()).unwrap_or_default();
     prepared.emit_sitemap(&paths, &out);
     phases.mark("render+gate");
-    let rendered = rendered?;
+    let mut rendered = rendered?;
     phases.report(
         out.scan_ns.load(Ordering::Relaxed),
         rendered.stats.redact_ns,
     );
     prepared.finish(out, opts)?;
+    prepared
+        .site
+        .warnings
+        .append(&mut rendered.share_cards.warnings);
     Ok((prepared, rendered))
 }
 
@@ -563,6 +574,7 @@ impl Prepared {
             !highlights.is_empty(),
             &opts.live_reload_html,
         );
+        let share = ShareCards::new(&self.theme, site, urls);
         // Each thread renders in a context of its own holding the common
         // variables; a page's own variables are moved in and out of it.
         let page_context = || self.theme.page_context(&common);
@@ -594,7 +606,10 @@ impl Prepared {
             if !site_wide {
                 return 0;
             }
-            let site_pages = public.site_pages(highlights);
+            let mut site_pages = public.site_pages(highlights);
+            if let Some(share) = &share {
+                emit_cards(out, share.site(site, &mut site_pages).map(|c| vec![c]));
+            }
             let n = site_pages.len();
             site_pages
                 .into_par_iter()
@@ -611,6 +626,9 @@ impl Prepared {
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
                     let mut lab_out = public.lab_output(i, &self.redactor);
+                    if let Some(share) = &share {
+                        emit_cards(out, share.lab(&public.labs[i], &mut lab_out.pages));
+                    }
                     for page in &mut lab_out.pages {
                         let context = std::mem::take(&mut page.context);
                         render(page, context, ctx);
@@ -643,12 +661,14 @@ impl Prepared {
             pages += n;
             stats.add(&s);
         }
+        let share_cards = ShareCardsMade::from(share.as_ref());
         let cards_changed = partial && public.changed_cards();
         let feed = site_wide || labs.iter().any(|&i| public.in_feed(i));
         if !feed {
             return Ok(Rendered {
                 pages,
                 stats,
+                share_cards,
                 cards: public.into_cards(),
                 cards_changed,
             });
@@ -696,6 +716,7 @@ impl Prepared {
         Ok(Rendered {
             pages,
             stats,
+            share_cards,
             cards: public.into_cards(),
             cards_changed,
         })
@@ -768,6 +789,7 @@ impl Prepared {
 struct Rendered {
     pages: usize,
     stats: PrivacyStats,
+    share_cards: ShareCardsMade,
     /// The labs' public records, for the next partial rebuild.
     cards: Vec<PublicLab>,
     /// A partial render found a lab's public record changed.
@@ -1239,4 +1261,41 @@ fn private_line_ranges(file: &SourceFile) -> Vec<std::ops::Range<usize>> {
         }
     }
     out
+}
+
+/// The share cards a render made: counts, and characters the font lacks.
+#[derive(Default)]
+struct ShareCardsMade {
+    stats: CardStats,
+    warnings: Vec<Diagnostic>,
+}
+
+impl From<Option<&ShareCards<'_>>> for ShareCardsMade {
+    fn from(share: Option<&ShareCards>) -> Self {
+        share.map_or_else(ShareCardsMade::default, |s| ShareCardsMade {
+            stats: s.stats(),
+            warnings: s.take_warnings(),
+        })
+    }
+}
+
+/// Share cards through the gate, which reads the text each one shows.
+fn emit_cards(out: &GatedSink, cards: Result<Vec<Card>, Diagnostic>) {
+    match cards {
+        Ok(cards) => {
+            for c in cards {
+                let file = OutputFile {
+                    path: c.path,
+                    bytes: c.png,
+                    origins: c.origins,
+                };
+                out.emit_showing(file, &c.svg);
+            }
+        }
+        Err(d) => {
+            if let Ok(mut e) = out.render_errors.lock() {
+                e.push(d);
+            }
+        }
+    }
 }

@@ -4,7 +4,9 @@ pub mod charts;
 pub mod feeds;
 pub mod ics;
 pub mod jsonld;
+pub mod linebreak;
 pub mod markdown;
+pub mod share_card;
 pub mod templates;
 
 /// The one HTML/XML text escaper, for text the program writes itself

@@ -386,6 +386,22 @@ impl Theme {
     }
 }
 
+/// Templates that are not pages (the share card's SVG).
+impl Theme {
+    /// Render template `name` with `ctx` alone, none of the page variables.
+    /// Only `.html`, `.htm` and `.xml` templates are escaped by Tera: the
+    /// caller escapes what it puts into any other.
+    pub fn render_template(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| {
+            Diagnostic::error(
+                format!("template `{name}` failed to render: {}", error_chain(&e)),
+                self.sources.get(name).map(Loc::file),
+            )
+            .with_help("a template may only use the variables listed in docs/theme.md")
+        })
+    }
+}
+
 /// The common variables of every page, in a context reused from page to
 /// page (see [`Theme::page_context`]).
 pub struct PageContext {
