@@ -101,6 +101,8 @@ pub struct PublicLab {
     pub program_path: String,
     pub recruitment_path: String,
     pub ics_path: String,
+    /// A Google Calendar link with the lab's times, beside the `.ics`.
+    pub calendar_url: String,
     pub recruitment: Option<PublicRecruitment>,
     #[serde(skip)]
     pub start_utc: DateTime<Utc>,
@@ -378,10 +380,32 @@ fn public_lab(
         } else {
             String::new()
         },
+        calendar_url: if recruitment.is_some() {
+            calendar_link(r, start_utc, end_utc, &urls.absolute(&recruit_p))
+        } else {
+            String::new()
+        },
         recruitment,
         start_utc,
         end_utc,
     })
+}
+
+/// The lab as a Google Calendar event: its title, times (UTC), summary,
+/// page and venue, as the `.ics` has them.
+fn calendar_link(
+    r: &crate::source::lab::LabRecord,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    page_url: &str,
+) -> String {
+    let details = format!("{}\n{page_url}", r.summary).trim().to_string();
+    let location = if r.venue.online {
+        r.venue.name.clone()
+    } else {
+        format!("{} {}", r.venue.name, r.venue.address).trim().to_string()
+    };
+    crate::urls::google_calendar(&r.title, start, end, &details, &location)
 }
 
 /// Problems found while building the view (a local time that falls in a

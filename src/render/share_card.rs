@@ -81,6 +81,8 @@ fn card_font() -> &'static CardFont {
 /// What a card says: fields of the public view, nothing else.
 #[derive(Clone, Debug, Default)]
 pub struct CardText {
+    /// `home`, `report` or `recruitment`.
+    pub kind: &'static str,
     pub site_name: String,
     /// A short label above the title (開催レポート, 参加者募集).
     pub eyebrow: String,
@@ -100,6 +102,7 @@ struct CardContext {
     width: u32,
     height: u32,
     font_family: &'static str,
+    kind: &'static str,
     lang: String,
     site_name: String,
     eyebrow: String,
@@ -200,8 +203,18 @@ fn context(text: &CardText, missing: &mut Vec<char>) -> CardContext {
         title_size = 58.0;
         title_lines = m.lines(&title, title_size, 3);
     }
+    // The subtitle takes the room the title leaves.
     let subtitle_size = 32.0;
-    let subtitle_lines = m.lines(&subtitle, subtitle_size, 2);
+    let room = if text.kind == "home" {
+        3
+    } else {
+        3usize.saturating_sub(title_lines.len()).min(2)
+    };
+    let subtitle_lines = if room == 0 {
+        Vec::new()
+    } else {
+        m.lines(&subtitle, subtitle_size, room)
+    };
     let e = |s: &str| esc(s);
     let eyebrow = m.line(&eyebrow, 26.0);
     let status_label = m.line(&status_label, 30.0);
@@ -209,6 +222,7 @@ fn context(text: &CardText, missing: &mut Vec<char>) -> CardContext {
         width: WIDTH,
         height: HEIGHT,
         font_family: FONT_FAMILY,
+        kind: text.kind,
         lang: e(&text.lang),
         site_name: e(&m.line(&site_name, 30.0)),
         eyebrow_width: m.text_width(&eyebrow, 26.0).ceil(),
@@ -421,9 +435,11 @@ impl<'a> ShareCards<'a> {
     ) -> Result<Card, Diagnostic> {
         let concept = site.series.as_ref().and_then(|s| s.concept.as_deref());
         let text = CardText {
+            kind: "home",
             site_name: self.site_name.clone(),
-            title: concept.unwrap_or(&self.site_name).to_string(),
-            subtitle: site.config.description.clone(),
+            eyebrow: self.word("hero_eyebrow", "", ""),
+            title: self.site_name.clone(),
+            subtitle: concept.unwrap_or(&site.config.description).to_string(),
             lang: self.lang.clone(),
             ..CardText::default()
         };
@@ -451,8 +467,10 @@ impl<'a> ShareCards<'a> {
         let mut program_card = None;
         if let Some(report) = pages.iter().find(|p| p.kind == "report") {
             let text = CardText {
+                kind: "report",
                 eyebrow: self.word("card_report", "開催レポート", "Report"),
                 title: report.title.clone(),
+                subtitle: report.description.clone(),
                 ..base.clone()
             };
             cards.push(self.card(&text, &report.path, &dir, origins.clone())?);
@@ -463,7 +481,9 @@ impl<'a> ShareCards<'a> {
             pages.iter().find(|p| p.kind == "recruitment"),
         ) {
             let text = CardText {
+                kind: "recruitment",
                 eyebrow: self.word("card_recruitment", "参加者募集", "Call for participants"),
+                subtitle: pl.summary.clone(),
                 time: pl.time_display.clone(),
                 status: rec.status.key().to_string(),
                 status_label: rec.status_label.clone(),
@@ -517,6 +537,27 @@ pub fn is_card_url(url: &str) -> bool {
     name.strip_prefix("card-")
         .and_then(|r| r.strip_suffix(".png"))
         .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `page.share` of every page: links that share it, and the size and
+/// text of its image for `og:image:*` (a card's size is known; a cover's
+/// is not).
+pub fn page_share(page: &PageSpec, urls: &Urls, site: &serde_json::Value) -> serde_json::Value {
+    let site_title = site.get("title").and_then(|t| t.as_str()).unwrap_or("");
+    let title = if page.title.is_empty() || page.kind == "home" {
+        site_title.to_string()
+    } else {
+        format!("{} | {site_title}", page.title)
+    };
+    let url = urls.absolute(&page.path);
+    let card = is_card_url(&page.image);
+    serde_json::json!({
+        "url": url,
+        "links": crate::urls::share_links(&url, &title),
+        "image_alt": if page.image.is_empty() { String::new() } else { title },
+        "image_width": if card { WIDTH } else { 0 },
+        "image_height": if card { HEIGHT } else { 0 },
+    })
 }
 
 /// Whether a site's cache folder is where cards go (for docs and tests).

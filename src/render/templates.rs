@@ -334,6 +334,10 @@ impl Theme {
         page_map.insert("og_type".into(), s(page.og_type));
         page_map.insert("image".into(), s(&page.image));
         page_map.insert("kind".into(), s(page.kind));
+        page_map.insert(
+            "share".into(),
+            crate::render::share_card::page_share(page, &common.urls, &common.site),
+        );
         ctx.ctx
             .extend(owned_context("page", Value::Object(page_map)));
         // The page's own variables override the common ones of the same
