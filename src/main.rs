@@ -105,6 +105,7 @@ fn options(site: &SiteArgs, base_url: Option<String>) -> Result<BuildOptions, St
         now: Some(now),
         live_reload_html: String::new(),
         show_terms: site.show_terms,
+        skip_card_images: false,
     })
 }
 

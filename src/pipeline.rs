@@ -69,6 +69,9 @@ pub struct BuildOptions {
     pub live_reload_html: String,
     /// Print leaked terms in gate errors (off by default: CI logs are public).
     pub show_terms: bool,
+    /// Lay share cards out and gate their text, but draw no image and
+    /// touch no cache (`check`, which writes nothing).
+    pub skip_card_images: bool,
 }
 
 /// Every identity term of every lab, plus `privacy.deny`. Terms that would
@@ -574,7 +577,7 @@ impl Prepared {
             !highlights.is_empty(),
             &opts.live_reload_html,
         );
-        let share = ShareCards::new(&self.theme, site, urls);
+        let share = ShareCards::new(&self.theme, site, urls, !opts.skip_card_images);
         // Each thread renders in a context of its own holding the common
         // variables; a page's own variables are moved in and out of it.
         let page_context = || self.theme.page_context(&common);

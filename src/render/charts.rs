@@ -2,7 +2,7 @@
 //! image with a title and a text description, and the page shows the same
 //! numbers in a table (with the labels in full).
 //!
-//! The chart is drawn for a narrow column (400 units wide, shown at about
+//! The chart is drawn for a narrow column (300 units wide, shown at about
 //! that many CSS pixels), so its text stays readable on a 360 px phone:
 //! a choice's label goes above its bar, wrapped onto two lines and cut with
 //! `…` beyond that. Colours come from the theme's CSS (one class per role:
@@ -17,11 +17,11 @@ use super::linebreak::break_lines;
 use crate::public::survey::Row;
 
 /// Width of the chart, in SVG units.
-const WIDTH: usize = 400;
+const WIDTH: usize = 300;
 /// Room at the right for the counts.
-const VALUE_W: usize = 40;
-const FONT: usize = 15;
-const BAR_H: usize = 16;
+const VALUE_W: usize = 32;
+const FONT: usize = 14;
+const BAR_H: usize = 14;
 /// Lines a choice's label may take before it is cut.
 const LABEL_LINES: usize = 2;
 
@@ -40,7 +40,7 @@ fn advance(c: char) -> f32 {
 /// beside its bar, other charts put the label above it.
 pub fn bar_chart(title: &str, rows: &[Row], rating: bool) -> String {
     let max = rows.iter().map(|r| r.count).max().unwrap_or(0).max(1);
-    let track_x = if rating { 32 } else { 0 };
+    let track_x = if rating { 24 } else { 0 };
     let track_w = WIDTH - VALUE_W - track_x;
     let mut body = String::new();
     let mut y = 4;
@@ -49,8 +49,8 @@ pub fn bar_chart(title: &str, rows: &[Row], rating: bool) -> String {
             let _ = write!(
                 body,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"bar-chart__label\" fill=\"#1c2227\">{}</text>",
-                track_x - 10,
-                y + BAR_H - 3,
+                track_x - 8,
+                y + BAR_H - 2,
                 esc(&r.label)
             );
         } else {
@@ -84,7 +84,7 @@ pub fn bar_chart(title: &str, rows: &[Row], rating: bool) -> String {
         let _ = write!(
             body,
             "<text x=\"{WIDTH}\" y=\"{}\" text-anchor=\"end\" class=\"bar-chart__value\" fill=\"#1c2227\">{}</text>",
-            y + BAR_H - 3,
+            y + BAR_H - 2,
             r.count
         );
         y += BAR_H + if rating { 10 } else { 14 };

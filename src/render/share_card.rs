@@ -301,6 +301,8 @@ pub struct ShareCards<'a> {
     theme: &'a Theme,
     urls: &'a Urls,
     cache: Option<PathBuf>,
+    /// Whether to draw the PNGs (not for `check`).
+    draw: bool,
     site_name: String,
     lang: String,
     words: &'a std::collections::HashMap<String, String>,
@@ -312,11 +314,17 @@ pub struct ShareCards<'a> {
 impl<'a> ShareCards<'a> {
     /// `None` when the theme has no card template (a theme of its own that
     /// wants none).
-    pub fn new(theme: &'a Theme, site: &crate::source::Site, urls: &'a Urls) -> Option<Self> {
+    pub fn new(
+        theme: &'a Theme,
+        site: &crate::source::Site,
+        urls: &'a Urls,
+        draw: bool,
+    ) -> Option<Self> {
         theme.has_template(TEMPLATE).then(|| ShareCards {
             theme,
             urls,
-            cache: Some(site.root.join(CACHE_DIR).join("cards")),
+            cache: Some(cache_dir(&site.root)),
+            draw,
             site_name: site.config.title.clone(),
             lang: site.config.language.code().to_string(),
             words: &theme.words,
@@ -363,6 +371,7 @@ impl<'a> ShareCards<'a> {
         }
         let key = key(&svg);
         let png = match self.cached(key) {
+            _ if !self.draw => Vec::new(),
             Some(png) => {
                 self.cached.fetch_add(1, Ordering::Relaxed);
                 png
@@ -560,7 +569,7 @@ pub fn page_share(page: &PageSpec, urls: &Urls, site: &serde_json::Value) -> ser
     })
 }
 
-/// Whether a site's cache folder is where cards go (for docs and tests).
+/// Where a site's cards are cached.
 pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("cards")
 }
