@@ -115,7 +115,10 @@ pub struct ShareLinks {
 pub fn share_links(url: &str, text: &str) -> ShareLinks {
     ShareLinks {
         x: with_query("https://x.com/intent/post", &[("text", text), ("url", url)]),
-        line: with_query("https://social-plugins.line.me/lineit/share", &[("url", url)]),
+        line: with_query(
+            "https://social-plugins.line.me/lineit/share",
+            &[("url", url)],
+        ),
         facebook: with_query("https://www.facebook.com/sharer/sharer.php", &[("u", url)]),
     }
 }
@@ -173,10 +176,15 @@ mod tests {
             l.line,
             "https://social-plugins.line.me/lineit/share?url=https%3A%2F%2Fexample.org%2Flab%2Flabs%2Fa%2F"
         );
-        assert!(l.facebook.ends_with("sharer.php?u=https%3A%2F%2Fexample.org%2Flab%2Flabs%2Fa%2F"));
+        assert!(
+            l.facebook
+                .ends_with("sharer.php?u=https%3A%2F%2Fexample.org%2Flab%2Flabs%2Fa%2F")
+        );
         use chrono::TimeZone;
         let start = chrono::Utc.with_ymd_and_hms(2027, 1, 21, 10, 0, 0).unwrap();
-        let end = chrono::Utc.with_ymd_and_hms(2027, 1, 21, 12, 30, 0).unwrap();
+        let end = chrono::Utc
+            .with_ymd_and_hms(2027, 1, 21, 12, 30, 0)
+            .unwrap();
         let g = google_calendar("ラボ", start, end, "", "Zoom");
         assert_eq!(
             g,

@@ -134,7 +134,10 @@ fn home_report_and_recruitment_pages_get_a_1200_by_630_card_with_absolute_tags()
     );
     let recruit_card = card_in(&out, "labs/2027-01-21/");
     assert_eq!(
-        meta(&page(&out, "labs/2027-01-21/program/index.html"), "og:image"),
+        meta(
+            &page(&out, "labs/2027-01-21/program/index.html"),
+            "og:image"
+        ),
         Some(format!("{SUB}{recruit_card}"))
     );
     assert_eq!(meta(&page(&out, "404.html"), "og:image"), None);
@@ -149,7 +152,7 @@ fn share_links_and_the_google_calendar_link_are_plain_links() {
     build_into(tmp.path(), &out);
     let html = page(&out, "labs/2027-01-21/recruit/index.html");
     let url = "https%3A%2F%2Fexample.org%2Fsub%2Fpath%2Flabs%2F2027-01-21%2Frecruit%2F";
-    assert!(html.contains(&format!("https://x.com/intent/post?text=")));
+    assert!(html.contains("https://x.com/intent/post?text="));
     assert!(html.contains(&format!("&amp;url={url}\"")), "X link");
     assert!(html.contains(&format!(
         "https://social-plugins.line.me/lineit/share?url={url}\""
@@ -157,9 +160,7 @@ fn share_links_and_the_google_calendar_link_are_plain_links() {
     assert!(html.contains(&format!(
         "https://www.facebook.com/sharer/sharer.php?u={url}\""
     )));
-    assert!(html.contains(&format!(
-        "value=\"{SUB}labs/2027-01-21/recruit/\" readonly"
-    )));
+    assert!(html.contains(&format!("value=\"{SUB}labs/2027-01-21/recruit/\" readonly")));
     // 19:00–21:30 in Tokyo is 10:00–12:30 UTC.
     assert!(
         html.contains("https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=")
@@ -183,7 +184,10 @@ fn a_new_status_gives_the_card_a_new_name() {
     edit(&tmp.path().join(PLANNED), "taken: 3", "taken: 8");
     build_into(tmp.path(), &out);
     let full = card_in(&out, "labs/2027-01-21/");
-    assert_ne!(open, full, "the card kept its name after the status changed");
+    assert_ne!(
+        open, full,
+        "the card kept its name after the status changed"
+    );
     assert!(!out.join(&open).exists(), "the old card is still published");
     assert_eq!(card_in(&out, "labs/2025-11-13/"), report);
     let html = page(&out, "labs/2027-01-21/recruit/index.html");
@@ -195,7 +199,9 @@ fn a_second_build_takes_every_card_from_the_cache() {
     let tmp = example_copy();
     let first = build_into(tmp.path(), &tmp.path().join("one"));
     assert!(
-        first.stderr.contains("share cards: 3 drawn, 0 from the cache"),
+        first
+            .stderr
+            .contains("share cards: 3 drawn, 0 from the cache"),
         "{}",
         first.stderr
     );
@@ -204,12 +210,17 @@ fn a_second_build_takes_every_card_from_the_cache() {
     // Into an empty output: nothing drawn, no cache file rewritten.
     let second = build_into(tmp.path(), &tmp.path().join("two"));
     assert!(
-        second.stderr.contains("share cards: 0 drawn, 3 from the cache"),
+        second
+            .stderr
+            .contains("share cards: 0 drawn, 3 from the cache"),
         "{}",
         second.stderr
     );
     assert_eq!(cache_files(tmp.path()), cached);
-    assert_eq!(cards(&tmp.path().join("one")), cards(&tmp.path().join("two")));
+    assert_eq!(
+        cards(&tmp.path().join("one")),
+        cards(&tmp.path().join("two"))
+    );
     for c in cards(&tmp.path().join("one")) {
         assert_eq!(
             std::fs::read(tmp.path().join("one").join(&c)).unwrap(),
@@ -220,7 +231,9 @@ fn a_second_build_takes_every_card_from_the_cache() {
     edit(&tmp.path().join(PLANNED), "taken: 3", "taken: 4");
     let seats = build_into(tmp.path(), &tmp.path().join("two"));
     assert!(
-        seats.stderr.contains("share cards: 0 drawn, 3 from the cache"),
+        seats
+            .stderr
+            .contains("share cards: 0 drawn, 3 from the cache"),
         "{}",
         seats.stderr
     );
@@ -228,7 +241,9 @@ fn a_second_build_takes_every_card_from_the_cache() {
     edit(&tmp.path().join(PLANNED), "taken: 4", "taken: 8");
     let third = build_into(tmp.path(), &tmp.path().join("two"));
     assert!(
-        third.stderr.contains("share cards: 1 drawn, 2 from the cache"),
+        third
+            .stderr
+            .contains("share cards: 1 drawn, 2 from the cache"),
         "{}",
         third.stderr
     );
@@ -240,7 +255,13 @@ fn a_second_build_takes_every_card_from_the_cache() {
 #[test]
 fn check_draws_no_card_and_writes_no_cache() {
     let tmp = example_copy();
-    let r = labsite(&["check", "--root", tmp.path().to_str().unwrap(), "--now", NOW]);
+    let r = labsite(&[
+        "check",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!tmp.path().join(".labsite-cache").exists());
 }
@@ -249,7 +270,11 @@ fn check_draws_no_card_and_writes_no_cache() {
 fn markup_in_a_title_is_escaped_into_the_card() {
     let tmp = example_copy();
     let lab = tmp.path().join(PLANNED);
-    edit(&lab, "title: 対話1on1ラボ 第2回", "title: \"<b>A&B</b> \\\"引用\\\" 'x' 第2回\"");
+    edit(
+        &lab,
+        "title: 対話1on1ラボ 第2回",
+        "title: \"<b>A&B</b> \\\"引用\\\" 'x' 第2回\"",
+    );
     let out = tmp.path().join("public");
     let r = build_into(tmp.path(), &out);
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);

@@ -403,7 +403,9 @@ fn calendar_link(
     let location = if r.venue.online {
         r.venue.name.clone()
     } else {
-        format!("{} {}", r.venue.name, r.venue.address).trim().to_string()
+        format!("{} {}", r.venue.name, r.venue.address)
+            .trim()
+            .to_string()
     };
     crate::urls::google_calendar(&r.title, start, end, &details, &location)
 }

@@ -125,7 +125,11 @@ mod tests {
     #[test]
     fn bars_have_classes_and_a_fallback_colour() {
         let svg = bar_chart("満足度", &[row("5", 3), row("4", 1), row("3", 0)], true);
-        assert_eq!(svg.matches("class=\"bar-chart__bar\" fill=\"#0b5d5a\"").count(), 2);
+        assert_eq!(
+            svg.matches("class=\"bar-chart__bar\" fill=\"#0b5d5a\"")
+                .count(),
+            2
+        );
         assert_eq!(svg.matches("class=\"bar-chart__track\"").count(), 3);
         assert_eq!(svg.matches("class=\"bar-chart__label\"").count(), 3);
         assert_eq!(svg.matches("class=\"bar-chart__value\"").count(), 3);

@@ -185,7 +185,8 @@ pub fn break_lines(
         let ellipsis = '…';
         let mut chars: Vec<char> = last.chars().collect();
         let mut w: f32 = chars.iter().map(|&c| width(c)).sum();
-        while !chars.is_empty() && (w + width(ellipsis) > max_width || no_end(chars[chars.len() - 1]))
+        while !chars.is_empty()
+            && (w + width(ellipsis) > max_width || no_end(chars[chars.len() - 1]))
         {
             if let Some(c) = chars.pop() {
                 w -= width(c);
@@ -206,7 +207,11 @@ mod tests {
 
     /// Full-width characters are 1 wide, everything else half.
     fn w(c: char) -> f32 {
-        if (c as u32) < 0x2E80 && c != '…' { 0.5 } else { 1.0 }
+        if (c as u32) < 0x2E80 && c != '…' {
+            0.5
+        } else {
+            1.0
+        }
     }
 
     fn lines(text: &str, max: f32, n: usize) -> Vec<String> {

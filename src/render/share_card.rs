@@ -378,11 +378,8 @@ impl<'a> ShareCards<'a> {
             }
             None => {
                 let png = draw(&svg).map_err(|e| {
-                    Diagnostic::error(
-                        format!("cannot draw the share card of `{page}`: {e}"),
-                        None,
-                    )
-                    .with_help("check the SVG of templates/card.svg")
+                    Diagnostic::error(format!("cannot draw the share card of `{page}`: {e}"), None)
+                        .with_help("check the SVG of templates/card.svg")
                 })?;
                 self.store(key, &png);
                 self.rendered.fetch_add(1, Ordering::Relaxed);
@@ -581,7 +578,8 @@ mod tests {
     #[test]
     fn the_font_covers_japanese_and_marks_what_it_lacks() {
         let m = Measure::new();
-        for c in "対話1on1ラボ、第2回。「受付中」締切間近・満席ー〓①㈱髙".chars() {
+        for c in "対話1on1ラボ、第2回。「受付中」締切間近・満席ー〓①㈱髙".chars()
+        {
             assert!(m.has(c), "{c}");
         }
         let mut missing = Vec::new();
