@@ -699,7 +699,7 @@ fn a_build_killed_at_any_moment_leaves_a_whole_output() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("labsite-"))
+        .filter(|n| n.contains(".labsite-staging-") || n.contains(".labsite-old-"))
         .collect();
     eprintln!("left beside the output: {leftovers:?}");
 }
@@ -1170,7 +1170,10 @@ fn a_template_that_fails_to_render_leaves_the_last_output_whole() {
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("labsite-"))
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.contains(".labsite-staging-") || n.contains(".labsite-old-")
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
