@@ -285,7 +285,11 @@ fn a_failing_build_leaves_the_previous_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".public.labsite-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".public.labsite-")
+        })
         .collect();
     assert!(leftovers.is_empty());
 }

@@ -924,6 +924,22 @@ fn hostile_text_in_every_public_field_stays_text() {
                     .iter()
                     .find(|(a, _)| a == "type")
                     .map(|(_, v)| v.as_str());
+                // The theme's own copy-button script, by its address.
+                let theme_script = ty.is_none()
+                    && tag
+                        .attrs
+                        .iter()
+                        .any(|(a, v)| a == "src" && v.as_str() == "/lab/share.js");
+                if theme_script {
+                    if tag
+                        .script_text
+                        .as_deref()
+                        .is_some_and(|t| !t.trim().is_empty())
+                    {
+                        problems.push(format!("{path}: the theme's <script> has a body"));
+                    }
+                    continue;
+                }
                 if ty != Some("application/ld+json") {
                     problems.push(format!("{path}: a <script> of type {ty:?}"));
                     continue;
