@@ -72,6 +72,8 @@ pub struct BuildOptions {
     /// Lay share cards out and gate their text, but draw no image and
     /// touch no cache (`check`, which writes nothing).
     pub skip_card_images: bool,
+    /// Make no share cards at all (`--no-share-cards`).
+    pub no_share_cards: bool,
 }
 
 /// Every identity term of every lab, plus `privacy.deny`. Terms that would
@@ -577,7 +579,8 @@ impl Prepared {
             !highlights.is_empty(),
             &opts.live_reload_html,
         );
-        let share = ShareCards::new(&self.theme, site, urls, !opts.skip_card_images);
+        let share = ShareCards::new(&self.theme, site, urls, !opts.skip_card_images)
+            .filter(|_| !opts.no_share_cards);
         // Each thread renders in a context of its own holding the common
         // variables; a page's own variables are moved in and out of it.
         let page_context = || self.theme.page_context(&common);

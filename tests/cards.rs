@@ -345,3 +345,27 @@ fn a_site_template_overrides_the_card_and_its_text_is_escaped_by_labsite() {
     let bytes = std::fs::read(out.join(card_in(&out, ""))).unwrap();
     assert_eq!(png_size(&bytes), (1200, 630));
 }
+
+#[test]
+fn no_share_cards_makes_none() {
+    let tmp = example_copy();
+    let out = tmp.path().join("public");
+    let r = labsite(&[
+        "build",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--no-share-cards",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(cards(&out).is_empty());
+    assert_eq!(meta(&page(&out, "index.html"), "og:image"), None);
+    assert_eq!(
+        meta(&page(&out, "index.html"), "twitter:card").as_deref(),
+        Some("summary")
+    );
+    assert!(!tmp.path().join(".labsite-cache").exists());
+}

@@ -54,7 +54,8 @@ pub fn bar_chart(title: &str, rows: &[Row], rating: bool) -> String {
                 esc(&r.label)
             );
         } else {
-            let lines = break_lines(&r.label, WIDTH as f32, LABEL_LINES, &advance);
+            // A little room to spare: the page's font is not known here.
+            let lines = break_lines(&r.label, WIDTH as f32 - 8.0, LABEL_LINES, &advance);
             for line in &lines {
                 y += FONT + 5;
                 let _ = write!(
