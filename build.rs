@@ -4,6 +4,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The one rule for names that are not content, shared with the program.
+#[allow(dead_code)]
+#[path = "src/ignore.rs"]
+mod ignore;
+
 fn embed(out: &mut String, name: &str, dir: &Path) {
     let mut files = Vec::new();
     collect(dir, dir, &mut files);
@@ -22,7 +27,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
     for e in entries.flatten() {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
+        if ignore::is_ignored(&name, p.is_dir()) {
             continue;
         }
         if p.is_dir() {
@@ -51,4 +56,5 @@ fn main() {
     std::fs::write(dest, out).unwrap();
     println!("cargo:rerun-if-changed=themes/default");
     println!("cargo:rerun-if-changed=content");
+    println!("cargo:rerun-if-changed=src/ignore.rs");
 }

@@ -13,10 +13,11 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use labsite::pipeline::{allowed_terms, collect_term_table, thread_cpu_ns};
 use labsite::privacy::gate::Gate;
 use labsite::privacy::redact::Redactor;
+use labsite::source::terms::{allowed_terms, collect_term_table};
 use labsite::source::{LoadOptions, load_site};
+use labsite::timings::thread_cpu_ns;
 
 fn main() {
     let (mut root, mut out, mut rounds) = (PathBuf::from("."), None, 3usize);

@@ -1,3 +1,6 @@
+//! Where the built files go: the [`Sink`]s (memory for `serve` and tests,
+//! nothing for `check`, a staging directory for `build`).
+//!
 //! Publishing the in-memory site: written to a staging directory beside
 //! the output, then swapped into place in one step, so the output directory
 //! is never half-written. A build only ever replaces a directory it made
@@ -17,10 +20,50 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::pipeline::{OutputFile, Sink};
+use crate::render::OutputFile;
 
-/// The file that marks a directory as labsite's output.
-pub const MARKER: &str = ".labsite-output";
+/// Where built files go: memory (serve, tests), a staging directory
+/// (build), or nowhere (check). Called from many threads; every file has
+/// passed the leak gate before it is emitted.
+pub trait Sink: Sync {
+    fn emit(&self, file: OutputFile) -> Result<(), String>;
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct MemorySink(Mutex<Vec<OutputFile>>);
+
+impl Sink for MemorySink {
+    fn emit(&self, file: OutputFile) -> Result<(), String> {
+        self.0
+            .lock()
+            .map_err(|_| "a rendering thread panicked".to_string())?
+            .push(file);
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_default();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// Drops every file (`check`).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn emit(&self, _file: OutputFile) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// The file that marks a directory as labsite's output (`source` skips a
+/// folder holding it, so the rule lives below both).
+pub use crate::ignore::OUTPUT_MARKER as MARKER;
 
 const MARKER_TEXT: &str = "This directory is written by labsite; a build replaces it as a whole.\n";
 

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use labsite::diagnostics::{Diagnostic, Loc, SourceFile};
-use labsite::render::markdown::{Trust, render};
+use labsite::markdown::{Trust, render};
 use labsite::source::lab::read_lab;
 use labsite::source::page::{read_markdown, split_front_matter};
 use labsite::source::site::read_site;

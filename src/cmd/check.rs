@@ -6,7 +6,8 @@ use std::path::Path;
 use super::EXIT_OK;
 use super::build::{privacy_summary, report_failure};
 use crate::diagnostics::report;
-use crate::pipeline::{BuildOptions, NullSink, build_site_into};
+use crate::output::NullSink;
+use crate::pipeline::{BuildOptions, build_site_into};
 
 pub fn run(root: &Path, opts: &BuildOptions) -> i32 {
     let opts = BuildOptions {

@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, TimeDelta};
 use serde_yaml::{Mapping, Value};
 
-/// The blocks of SPEC §4 that a lab may carry or inherit from program.yaml.
-const PROGRAM_KEYS: [&str; 3] = ["concept", "program", "framework"];
+use crate::source::program::PROGRAM_KEYS;
 
 /// Times for the very first lab of a site (those of the first 1on1 lab).
 const DEFAULT_START: &str = "18:00";

@@ -16,8 +16,8 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::markdown::{self, Trust};
 use crate::privacy::redact::Redactor;
-use crate::render::markdown::{self, Trust};
 use crate::source::lab::LabStatus;
 use crate::source::program::ProgramSpec;
 use crate::source::site::Language;

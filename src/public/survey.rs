@@ -133,8 +133,6 @@ pub struct PrivacyStats {
     pub redactions: usize,
     pub groups_suppressed: usize,
     pub responses_without_consent: usize,
-    /// Time spent redacting, in nanoseconds (for `LABSITE_TIMINGS`).
-    pub redact_ns: u64,
 }
 
 impl PrivacyStats {
@@ -143,7 +141,6 @@ impl PrivacyStats {
         self.redactions += o.redactions;
         self.groups_suppressed += o.groups_suppressed;
         self.responses_without_consent += o.responses_without_consent;
-        self.redact_ns += o.redact_ns;
     }
 }
 
@@ -375,9 +372,7 @@ pub fn public_survey(
         if text.is_empty() {
             continue;
         }
-        let t = crate::pipeline::thread_cpu_ns();
         let red = redactor.redact(text);
-        stats.redact_ns += crate::pipeline::thread_cpu_ns().saturating_sub(t);
         stats.redactions += red.count;
         quotes.push(PublicQuote {
             text: red.text,

@@ -1,13 +1,27 @@
 //! Rendering the public view into files held in memory.
 
 pub mod charts;
+pub mod common;
 pub mod feeds;
+pub mod files;
 pub mod ics;
 pub mod jsonld;
 pub mod linebreak;
-pub mod markdown;
 pub mod share_card;
 pub mod templates;
+
+use crate::public::Origin;
+
+/// A file of the built site, in memory: what render makes, the gate scans
+/// and output publishes.
+#[derive(Clone, Debug)]
+pub struct OutputFile {
+    /// Relative to the output root, with `/`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// The sources whose text may be in it (for leak reports).
+    pub origins: Vec<Origin>,
+}
 
 /// The one HTML/XML text escaper, for text the program writes itself
 /// (templates escape through Tera's autoescape).

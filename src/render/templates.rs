@@ -44,11 +44,10 @@ fn read_dir_files(root: &Path, site_root: &Path) -> Vec<ThemeFile> {
         .into_iter()
         .flatten()
     {
-        let name = entry.file_name().to_string_lossy();
         if !entry.file_type().is_file()
-            || name.starts_with('.')
-            || name.ends_with('~')
-            || name.ends_with(".swp")
+            || crate::ignore::is_ignored_file(
+                entry.path().strip_prefix(root).unwrap_or(entry.path()),
+            )
         {
             continue;
         }

@@ -28,6 +28,11 @@ impl LabStatus {
     }
 }
 
+/// The YAML paths of a lab.yaml that hold private records (who came, and
+/// what each answered): identity terms belong there, so a search for where
+/// a leaked term came from skips them.
+pub const PRIVATE_PATHS: [&str; 2] = ["participants", "survey.responses"];
+
 #[derive(Clone, Debug, Default)]
 pub struct Venue {
     pub online: bool,

@@ -6,6 +6,7 @@ pub mod page;
 pub mod program;
 pub mod simple_yaml;
 pub mod site;
+pub mod terms;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile, has_errors};
+use crate::ignore;
 use lab::{LabRecord, LabStatus, read_lab};
 use page::{MarkdownDoc, read_markdown};
 use program::ProgramSpec;
@@ -268,14 +270,6 @@ fn normalize_lone_cr(text: &str) -> String {
     out
 }
 
-fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp")
-        || name.starts_with('#')
-}
-
 fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
     let mut entries: Vec<_> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).collect(),
@@ -339,9 +333,9 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     // A lab folder is no link (links are refused below), so it resolves
     // to the place content/labs/ resolves to, and its name.
     let mut lab_dirs: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-    let labs_canon = content.join("labs").canonicalize().ok();
-    for e in sorted_entries(&content.join("labs")) {
-        if is_ignored_name(&e.file_name().to_string_lossy()) {
+    let labs_canon = root.join(LABS_DIR).canonicalize().ok();
+    for e in sorted_entries(&root.join(LABS_DIR)) {
+        if ignore::is_ignored(&e.file_name().to_string_lossy(), e.path().is_dir()) {
             continue;
         }
         let path = e.path();
@@ -393,7 +387,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     for entry in sorted_entries(&content.join("pages")) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if is_ignored_name(&name) {
+        if ignore::is_ignored(&name, path.is_dir()) {
             continue;
         }
         if !path.is_file() || path.extension().is_none_or(|e| e != "md") {
@@ -468,6 +462,26 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     })
 }
 
+/// Where the labs' folders are, relative to the site's root, with `/`.
+pub const LABS_DIR: &str = "content/labs";
+
+/// A lab's record, in its folder.
+pub const LAB_FILE: &str = "lab.yaml";
+
+/// The folder of the lab `id`.
+pub fn lab_dir(root: &Path, id: &str) -> PathBuf {
+    root.join(LABS_DIR).join(id)
+}
+
+/// For a path relative to the root (with `/`) inside a lab's folder: the
+/// lab's id and the path inside the folder (empty for the folder itself).
+pub fn lab_path_parts(rel: &str) -> Option<(&str, &str)> {
+    rel.strip_prefix(LABS_DIR)?
+        .strip_prefix('/')?
+        .split_once('/')
+}
+
+/// Load the lab in `dir` (a [`lab_dir`]) again, on its own.
 pub fn load_lab(
     root: &Path,
     dir: &Path,
@@ -502,7 +516,7 @@ fn load_lab_in(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let lab_yaml = dir.join("lab.yaml");
+    let lab_yaml = dir.join(LAB_FILE);
     let dir_file = SourceFile::new(root, dir, "");
     if !is_valid_id(&id) {
         return (
@@ -563,7 +577,7 @@ fn load_lab_in(
             && !cover.contains('\\')
             && dir.join(cover).is_file()
             && !dir.join(cover).is_symlink()
-            && !is_ignored_name(cover.rsplit('/').next().unwrap_or(cover)))
+            && !ignore::is_ignored_file(Path::new(cover)))
     {
         diags.push(
             Diagnostic::error(
@@ -587,7 +601,7 @@ fn load_lab_in(
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
-            let ours = e.file_type().is_dir() && e.path().join(crate::output::MARKER).is_file();
+            let ours = e.file_type().is_dir() && e.path().join(ignore::OUTPUT_MARKER).is_file();
             if ours {
                 outputs.push(e.path().to_path_buf());
             }
@@ -597,12 +611,7 @@ fn load_lab_in(
         let Ok(entry) = entry else { continue };
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel_s = rel.to_string_lossy().replace('\\', "/");
-        if rel_s == "lab.yaml"
-            || rel_s == "report.md"
-            || rel
-                .components()
-                .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
-        {
+        if rel_s == LAB_FILE || rel_s == "report.md" || ignore::is_ignored_file(rel) {
             continue;
         }
         // Symlinks are never followed into the output: they could point
@@ -680,8 +689,8 @@ fn load_lab_in(
 /// root (`../../../etc/passwd`), each an error at its line. `depth`: how
 /// many folders below the root the page is published.
 fn check_links(doc: &MarkdownDoc, depth: i32, diags: &mut Vec<Diagnostic>) {
-    for (dest, at) in crate::render::markdown::link_targets(&doc.body) {
-        if crate::render::markdown::climbs_out(&dest, depth) {
+    for (dest, at) in crate::markdown::link_targets(&doc.body) {
+        if crate::markdown::climbs_out(&dest, depth) {
             let (line, col) = line_col(&doc.body, at);
             diags.push(
                 Diagnostic::error(
@@ -791,6 +800,70 @@ mod tests {
                 .collect(),
             Err(LoadError::Io(e)) => vec![e],
         }
+    }
+
+    /// SPEC §10: nothing under a `private/` folder is published, and
+    /// spreadsheet and editor lock files are not read at all.
+    #[test]
+    fn private_folders_and_lock_files_are_not_a_labs_files() {
+        let site = minimal_site();
+        let lab = site.path().join("content/labs/2025-11-13");
+        for (rel, text) in [
+            ("private/applications.csv", "name\n"),
+            ("photos/private/face.jpg", "x"),
+            ("~$survey.xlsx", "x"),
+            (".~lock.survey.csv#", "x"),
+            ("photos/board.jpg", "x"),
+        ] {
+            std::fs::create_dir_all(lab.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(lab.join(rel), text).unwrap();
+        }
+        // A private folder among the labs or the pages is no lab and no page.
+        std::fs::create_dir_all(site.path().join("content/labs/private")).unwrap();
+        std::fs::create_dir_all(site.path().join("content/pages/private")).unwrap();
+        let loaded = load_site(site.path(), &LoadOptions::default()).unwrap();
+        let l = loaded
+            .labs
+            .iter()
+            .find(|l| l.record.id == "2025-11-13")
+            .unwrap();
+        let assets: Vec<&str> = l.assets.iter().map(|a| a.rel.as_str()).collect();
+        assert!(assets.contains(&"photos/board.jpg"), "{assets:?}");
+        for a in &assets {
+            assert!(!a.contains("private") && !a.contains('~'), "{assets:?}");
+        }
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .all(|w| !w.message.contains("content/pages/")),
+            "{:?}",
+            loaded
+                .warnings
+                .iter()
+                .map(|w| &w.message)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_changed_path_names_its_lab() {
+        assert_eq!(
+            lab_path_parts("content/labs/2025-11-13/report.md"),
+            Some(("2025-11-13", "report.md"))
+        );
+        assert_eq!(
+            lab_path_parts("content/labs/a/photos/b.jpg"),
+            Some(("a", "photos/b.jpg"))
+        );
+        assert_eq!(lab_path_parts("content/labs/a/"), Some(("a", "")));
+        assert_eq!(lab_path_parts("content/labs/a"), None);
+        assert_eq!(lab_path_parts("content/labsx/a/b"), None);
+        assert_eq!(lab_path_parts("content/site.yaml"), None);
+        assert_eq!(
+            lab_dir(Path::new("/site"), "a"),
+            Path::new("/site/content/labs/a")
+        );
     }
 
     const LEAVES: &str = "the file is a symbolic link to a place outside the site";

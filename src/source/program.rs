@@ -61,6 +61,7 @@ impl ProgramSpec {
     }
 }
 
+/// The blocks of SPEC §4 that a lab may carry or inherit from program.yaml.
 pub const PROGRAM_KEYS: [&str; 3] = ["concept", "program", "framework"];
 
 /// No part of an evening lasts longer than this.

@@ -7,20 +7,9 @@ use chrono_tz::Tz;
 use super::yaml::{Ctx, child, parse};
 use crate::diagnostics::{Diagnostic, SourceFile};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Language {
-    Ja,
-    En,
-}
-
-impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Ja => "ja",
-            Language::En => "en",
-        }
-    }
-}
+/// The site's language is a leaf type (dates are formatted by it below
+/// the stages); `site.yaml` is where it is chosen.
+pub use crate::lang::Language;
 
 #[derive(Clone, Debug, Default)]
 pub struct Organizer {

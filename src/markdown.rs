@@ -4,6 +4,9 @@
 //! Two trust levels: `report.md` and pages are the organizers' own and may
 //! carry raw HTML; Markdown fields read from YAML (program descriptions,
 //! FAQ answers) have any raw HTML shown as text.
+//!
+//! A leaf below the stages: `source` checks a document's links with it,
+//! and `public` renders organizer-written Markdown into the view.
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,0 +1,419 @@
+//! One way through: load → check → publicize → render → gate → sink.
+//! `build`, `check` and `serve` all run this; only where the files go
+//! differs. This module calls the stages in order and does no stage's
+//! work itself; `session` keeps a built site for `serve`'s partial
+//! rebuilds.
+
+mod session;
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+pub use session::{Rebuilt, Session};
+
+use crate::diagnostics::{Diagnostic, Loc};
+use crate::gate::{GatedSink, leak_diagnostics};
+use crate::output::{MemorySink, Sink};
+use crate::privacy::gate::Gate;
+use crate::privacy::redact::Redactor;
+use crate::public::survey::PrivacyStats;
+use crate::public::{Origin, PageSpec, PublicLab, PublicSite};
+use crate::render::common::common_context;
+use crate::render::share_card::{Card, CardStats, ShareCards};
+use crate::render::templates::{PageContext, Theme};
+use crate::render::{OutputFile, files};
+use crate::source::terms::{allowed_terms, collect_term_table};
+use crate::source::{LoadError, LoadOptions, Site, load_site};
+use crate::timings::Phases;
+use crate::urls::Urls;
+
+pub struct Built {
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    /// Share cards drawn and taken from the cache.
+    pub share_cards: CardStats,
+    pub stats: PrivacyStats,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed_ms: u128,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Io(String),
+    Content(Vec<Diagnostic>),
+}
+
+impl From<LoadError> for BuildError {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Io(s) => BuildError::Io(s),
+            LoadError::Content(d) => BuildError::Content(d),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub load: LoadOptions,
+    pub now: Option<DateTime<Utc>>,
+    /// Injected before `</body>` (serve's live reload).
+    pub live_reload_html: String,
+    /// Print leaked terms in gate errors (off by default: CI logs are public).
+    pub show_terms: bool,
+    /// Lay share cards out and gate their text, but draw no image and
+    /// touch no cache (`check`, which writes nothing).
+    pub skip_card_images: bool,
+    /// Make no share cards at all (`--no-share-cards`).
+    pub no_share_cards: bool,
+}
+
+/// Load, check, render and gate a site, in memory.
+pub fn build_site(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError> {
+    let sink = MemorySink::default();
+    let mut built = build_site_into(root, opts, &sink)?;
+    built.files = sink.into_files();
+    Ok(built)
+}
+
+/// Load, check, render and gate a site, handing each file to `sink` as soon
+/// as it has passed the gate. On an error the sink may hold some files: the
+/// caller discards them (nothing reaches the output directory).
+pub fn build_site_into(
+    root: &Path,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<Built, BuildError> {
+    let started = Instant::now();
+    let (prepared, rendered) = full_build(root, opts, sink)?;
+    let built = Built {
+        files: Vec::new(),
+        share_cards: rendered.share_cards.stats,
+        pages: rendered.pages,
+        stats: rendered.stats,
+        warnings: prepared.site.warnings.clone(),
+        elapsed_ms: started.elapsed().as_millis(),
+    };
+    // Freeing the loaded site and the automaton (hundreds of MB at 10,000
+    // labs, about half a second) need not hold up publishing: it happens
+    // on another thread, or not at all if the process ends first.
+    std::thread::spawn(move || drop((prepared, rendered.cards)));
+    Ok(built)
+}
+
+/// Every page of the site, rendered and gated into `sink`: the one
+/// sequence behind `build`, `check` and `serve`'s first build.
+fn full_build(
+    root: &Path,
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<(Prepared, Rendered), BuildError> {
+    let mut phases = Phases::start();
+    let mut prepared = Prepared::new(root, opts, &mut phases)?;
+    let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
+    let out = GatedSink::new(&prepared.gate, sink);
+    let rendered = prepared.render(&all, &out, opts, None);
+    prepared.emit_sitemap(&out.paths(), &out);
+    phases.mark("render+gate");
+    let mut rendered = rendered?;
+    let finished = prepared.finish(out, opts);
+    phases.mark("checks");
+    phases.report();
+    finished?;
+    prepared
+        .site
+        .warnings
+        .append(&mut rendered.share_cards.warnings);
+    Ok((prepared, rendered))
+}
+
+/// A loaded and checked site with its theme and privacy automata: what a
+/// render needs, kept by `serve` between rebuilds.
+struct Prepared {
+    site: Site,
+    theme: Theme,
+    redactor: Redactor,
+    gate: Gate,
+    urls: Urls,
+    now: DateTime<Utc>,
+}
+
+/// What a render made.
+struct Rendered {
+    pages: usize,
+    stats: PrivacyStats,
+    share_cards: ShareCardsMade,
+    /// The labs' public records, for the next partial rebuild.
+    cards: Vec<PublicLab>,
+    /// A partial render found a lab's public record changed.
+    cards_changed: bool,
+}
+
+impl Prepared {
+    fn new(root: &Path, opts: &BuildOptions, phases: &mut Phases) -> Result<Prepared, BuildError> {
+        let now = opts.now.unwrap_or_else(Utc::now);
+        let site = load_site(root, &opts.load)?;
+        phases.mark("load");
+        let urls = Urls::new(&site.config.base_url);
+        let (terms, mut diags) = collect_term_table(&site);
+        let allow = allowed_terms(&site);
+        // The theme loads while the automaton builds (about a second, on
+        // one thread, at 10,000 labs). One automaton serves both: the
+        // gate's quick pass uses the redactor's, and the gate builds its
+        // own exact one only if a file may leak.
+        let terms_ok = diags.is_empty();
+        let (theme, privacy) = rayon::join(
+            || Theme::load(&site),
+            || {
+                terms_ok.then(|| {
+                    let (redactor, gate) = rayon::join(
+                        || Redactor::from_table(&terms),
+                        || Gate::from_table(&terms, &allow),
+                    );
+                    let quick = redactor.automaton();
+                    (redactor, gate.with_quick_automaton(quick))
+                })
+            },
+        );
+        drop(terms);
+        let theme = match theme {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        };
+        let (Some(theme), Some((redactor, gate))) = (theme.filter(|_| diags.is_empty()), privacy)
+        else {
+            return Err(BuildError::Content(diags));
+        };
+        phases.mark("terms+theme+automaton");
+        Ok(Prepared {
+            site,
+            theme,
+            redactor,
+            gate,
+            urls,
+            now,
+        })
+    }
+
+    /// Render the pages of the labs `labs` (indices into `site.labs`) and
+    /// every site-wide file but the sitemap, through the gate into `out`.
+    /// Returns the number of pages and what the privacy rules did.
+    fn render(
+        &self,
+        labs: &[usize],
+        out: &GatedSink,
+        opts: &BuildOptions,
+        cards: Option<Vec<PublicLab>>,
+    ) -> Result<Rendered, BuildError> {
+        let (site, urls, now) = (&self.site, &self.urls, self.now);
+        let cfg = &site.config;
+        let partial = cards.is_some();
+        let public = PublicSite::with_cards(site, urls, now, &self.theme.words, cards, labs)
+            .map_err(|errs| {
+                BuildError::Content(
+                    errs.into_iter()
+                        .map(|e| {
+                            let file = site
+                                .labs
+                                .iter()
+                                .find(|l| l.record.id == e.lab)
+                                .map(|l| l.record.file.clone());
+                            Diagnostic::error(e.message, file.map(|f| Loc::yaml(&f, "date", false)))
+                                .with_help("choose a time that exists in the site's time zone")
+                        })
+                        .collect(),
+                )
+            })?;
+        let highlights = public.highlights(&self.redactor);
+        let common = common_context(
+            site,
+            &self.theme,
+            urls,
+            public.has_series_program(),
+            !highlights.is_empty(),
+            &opts.live_reload_html,
+        );
+        let share = ShareCards::new(&self.theme, site, urls, !opts.skip_card_images)
+            .filter(|_| !opts.no_share_cards);
+        // Each thread renders in a context of its own holding the common
+        // variables; a page's own variables are moved in and out of it.
+        let page_context = || self.theme.page_context(&common);
+        let render = |page: &PageSpec, context: serde_json::Value, ctx: &mut PageContext| match self
+            .theme
+            .render_page_in(page, context, &common, ctx)
+        {
+            Ok(html) => out.emit(OutputFile {
+                path: page.path.clone(),
+                bytes: html,
+                origins: page.origins.clone(),
+            }),
+            Err(d) => out.render_error(d),
+        };
+        // A partial rebuild whose labs' public records did not change (a
+        // write-up edited, a file added) leaves every listing as it was;
+        // when they changed, the caller rebuilds everything (the
+        // navigation of every page may change with them).
+        let site_wide = !partial;
+        // The site-wide pages are rendered alongside the labs' pages: the
+        // labs index alone (every lab's card) keeps a thread busy for a
+        // while, a one-thread tail when it came after them.
+        let site_pages = || {
+            if !site_wide {
+                return 0;
+            }
+            let mut site_pages = public.site_pages(highlights);
+            if let Some(share) = &share {
+                emit_cards(out, share.site(site, &mut site_pages).map(|c| vec![c]));
+            }
+            let n = site_pages.len();
+            site_pages
+                .into_par_iter()
+                .for_each_init(page_context, |ctx, mut page| {
+                    let context = std::mem::take(&mut page.context);
+                    render(&page, context, ctx);
+                });
+            n
+        };
+        // Each lab: its pages, calendar and assets, rendered, gated and
+        // emitted in parallel.
+        let lab_pages = || -> Vec<(usize, PrivacyStats)> {
+            labs.par_iter()
+                .map_init(page_context, |ctx, &i| {
+                    let lab = &site.labs[i];
+                    let mut lab_out = public.lab_output(i, &self.redactor);
+                    if let Some(share) = &share {
+                        emit_cards(out, share.lab(&public.labs[i], &mut lab_out.pages));
+                    }
+                    for page in &mut lab_out.pages {
+                        let context = std::mem::take(&mut page.context);
+                        render(page, context, ctx);
+                    }
+                    if let Some(ics) = files::lab_calendar(&public.labs[i], cfg, urls, now) {
+                        out.emit(ics);
+                    }
+                    for a in &lab.assets {
+                        match std::fs::read(&a.path) {
+                            Ok(bytes) => out.emit(OutputFile {
+                                path: format!("labs/{}/{}", lab.record.id, a.rel),
+                                bytes,
+                                origins: vec![Origin::Lab(lab.record.id.clone())],
+                            }),
+                            Err(e) => out.io_error(format!("{}: {e}", a.path.display())),
+                        }
+                    }
+                    (lab_out.pages.len(), lab_out.stats)
+                })
+                .collect()
+        };
+        let (site_page_count, per_lab) = rayon::join(site_pages, lab_pages);
+        let mut stats = PrivacyStats::default();
+        let mut pages = site_page_count;
+        for (n, s) in per_lab {
+            pages += n;
+            stats.add(&s);
+        }
+        let share_cards = ShareCardsMade::from(share.as_ref());
+        let cards_changed = partial && public.changed_cards();
+        if site_wide || labs.iter().any(|&i| public.in_feed(i)) {
+            out.emit(files::feed(cfg, &public.feed_entries(), urls));
+        }
+        if site_wide {
+            out.emit(files::robots(urls));
+            for (rel, bytes) in &self.theme.static_files {
+                out.emit(OutputFile {
+                    path: rel.clone(),
+                    bytes: bytes.clone(),
+                    origins: vec![Origin::Site],
+                });
+            }
+        }
+        Ok(Rendered {
+            pages,
+            stats,
+            share_cards,
+            cards: public.into_cards(),
+            cards_changed,
+        })
+    }
+
+    /// The sitemap of every HTML page in `paths`, through the gate.
+    fn emit_sitemap(&self, paths: &[String], out: &GatedSink) {
+        out.emit(files::sitemap(paths, &self.urls));
+    }
+
+    /// Every error the render met: broken templates, duplicate paths,
+    /// leaks, I/O.
+    fn finish(&self, out: GatedSink, opts: &BuildOptions) -> Result<(), BuildError> {
+        let gated = out.finish();
+        let mut diags = Vec::new();
+        let mut render_errors = gated.render_errors;
+        if !render_errors.is_empty() {
+            // One broken template fails every page: report each template once.
+            render_errors.sort_by(|a, b| a.message.cmp(&b.message));
+            render_errors.dedup_by(|a, b| {
+                a.message.split(" failed to render").next()
+                    == b.message.split(" failed to render").next()
+            });
+            diags.extend(render_errors);
+        }
+        let mut paths = gated.paths;
+        paths.sort();
+        if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
+            diags.push(Diagnostic::error(
+                format!("two sources write the same output file `{}`", w[0]),
+                None,
+            ));
+        }
+        diags.extend(leak_diagnostics(
+            &self.gate,
+            gated.leaks,
+            &self.site,
+            opts.show_terms,
+        ));
+        if !diags.is_empty() {
+            return Err(BuildError::Content(diags));
+        }
+        if !gated.io_errors.is_empty() {
+            return Err(BuildError::Io(gated.io_errors.join("\n")));
+        }
+        Ok(())
+    }
+}
+
+/// The share cards a render made: counts, and characters the font lacks.
+#[derive(Default)]
+struct ShareCardsMade {
+    stats: CardStats,
+    warnings: Vec<Diagnostic>,
+}
+
+impl From<Option<&ShareCards<'_>>> for ShareCardsMade {
+    fn from(share: Option<&ShareCards>) -> Self {
+        share.map_or_else(ShareCardsMade::default, |s| ShareCardsMade {
+            stats: s.stats(),
+            warnings: s.take_warnings(),
+        })
+    }
+}
+
+/// Share cards through the gate, which reads the text each one shows.
+fn emit_cards(out: &GatedSink, cards: Result<Vec<Card>, Diagnostic>) {
+    match cards {
+        Ok(cards) => {
+            for c in cards {
+                let file = OutputFile {
+                    path: c.path,
+                    bytes: c.png,
+                    origins: c.origins,
+                };
+                out.emit_showing(file, &c.svg);
+            }
+        }
+        Err(d) => out.render_error(d),
+    }
+}

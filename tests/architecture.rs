@@ -1,0 +1,414 @@
+//! The stages only look down: every `crate::<module>` reference in `src/`
+//! is checked against one table, so an import that runs back up the stack
+//! (or a circle of imports) fails the build's tests instead of growing
+//! unnoticed. docs/architecture.md explains the stack; this file is the
+//! one place that states it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Top-level modules, from the top of the stack to the bottom. A module
+/// may import only modules listed *below* it. A new top-level module must
+/// be placed here (the test fails until it is).
+const STACK: &[&str] = &[
+    // The commands and the preview server.
+    "cmd",
+    "serve",
+    // The orchestrator: calls the stages in order.
+    "pipeline",
+    // The leak gate as a stage: scans each file, reports leaks by source.
+    "gate",
+    // Publishes files (atomically) or hands them to serve.
+    "output",
+    // View types in, files in memory out.
+    "render",
+    // Records in, the typed, privacy-final view out.
+    "public",
+    // Files in, located records out.
+    "source",
+    // Leaves: no imports from the stages.
+    "diagnostics",
+    "privacy",
+    "markdown",
+    "timefmt",
+    "lang",
+    "urls",
+    "ignore",
+    "timings",
+];
+
+/// Edges that break the stack today and are being removed on other
+/// branches. Each must still exist (a stale entry fails too), so whoever
+/// merges the fix deletes its line here.
+const KNOWN_EXCEPTIONS: &[(&str, &str, &str)] = &[
+    (
+        "diagnostics",
+        "source",
+        "PositionIndex and reread_text: the YAML parser rework (branch yaml) moves them",
+    ),
+    (
+        "public",
+        "render",
+        "jsonld and charts assembled inside the public view: the typed view (branch view) moves them to render",
+    ),
+];
+
+/// One `crate::<module>` reference: the module named, and where.
+struct Reference {
+    module: String,
+    line: usize,
+}
+
+/// The `crate::…` references of a Rust source file, outside comments,
+/// strings and character literals; `use crate::{a::X, b}` names `a` and `b`.
+fn crate_references(text: &str) -> Vec<Reference> {
+    #[derive(Debug, PartialEq)]
+    enum Tok {
+        Ident(String),
+        PathSep,
+        Open,
+        Close,
+        Comma,
+        Other,
+    }
+    let b = text.as_bytes();
+    let mut toks: Vec<(Tok, usize)> = Vec::new();
+    let (mut i, mut line) = (0, 1);
+    let count_lines = |s: &[u8]| s.iter().filter(|&&c| c == b'\n').count();
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        if c == b'\n' {
+            line += 1;
+            i += 1;
+        } else if c.is_ascii_whitespace() {
+            i += 1;
+        } else if b[i..].starts_with(b"//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            let mut depth = 0;
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            line += count_lines(&b[start..i]);
+        } else if (c == b'r' || (c == b'b' && b.get(i + 1) == Some(&b'r'))) && {
+            let j = if c == b'b' { i + 2 } else { i + 1 };
+            let mut k = j;
+            while b.get(k) == Some(&b'#') {
+                k += 1;
+            }
+            b.get(k) == Some(&b'"')
+        } {
+            // A raw string: r"…", r#"…"#, br"…".
+            let j = if c == b'b' { i + 2 } else { i + 1 };
+            let mut k = j;
+            while b[k] == b'#' {
+                k += 1;
+            }
+            let hashes = k - j;
+            let mut close = vec![b'"'];
+            close.extend(std::iter::repeat_n(b'#', hashes));
+            i = k + 1;
+            while i < b.len() && !b[i..].starts_with(&close) {
+                i += 1;
+            }
+            i = (i + close.len()).min(b.len());
+            line += count_lines(&b[start..i]);
+        } else if c == b'"' || (c == b'b' && b.get(i + 1) == Some(&b'"')) {
+            i += if c == b'b' { 2 } else { 1 };
+            while i < b.len() && b[i] != b'"' {
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+            i = (i + 1).min(b.len());
+            line += count_lines(&b[start..i.min(b.len())]);
+        } else if c == b'\'' {
+            // A character literal ('x', '\n', '\u{1F600}', 'あ') or a lifetime.
+            if b.get(i + 1) == Some(&b'\\') {
+                i += 2;
+                while i < b.len() && b[i] != b'\'' {
+                    i += 1;
+                }
+                i += 1;
+            } else {
+                let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+                if b.get(i + 1 + ch_len) == Some(&b'\'') {
+                    i += 2 + ch_len;
+                } else {
+                    i += 1; // a lifetime: its name is read as an identifier
+                }
+            }
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            toks.push((Tok::Ident(text[start..i].to_string()), line));
+        } else if b[i..].starts_with(b"::") {
+            toks.push((Tok::PathSep, line));
+            i += 2;
+        } else {
+            toks.push((
+                match c {
+                    b'{' => Tok::Open,
+                    b'}' => Tok::Close,
+                    b',' => Tok::Comma,
+                    _ => Tok::Other,
+                },
+                line,
+            ));
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    let mut refs = Vec::new();
+    let mut t = 0;
+    while t + 2 < toks.len() {
+        if toks[t].0 == Tok::Ident("crate".into()) && toks[t + 1].0 == Tok::PathSep {
+            match &toks[t + 2] {
+                (Tok::Ident(m), l) => refs.push(Reference {
+                    module: m.clone(),
+                    line: *l,
+                }),
+                (Tok::Open, _) => {
+                    // `crate::{a::X, b, c::{…}}`: the first name of each item.
+                    let mut depth = 0;
+                    let mut expect = true;
+                    for (tok, l) in &toks[t + 2..] {
+                        match tok {
+                            Tok::Open => {
+                                depth += 1;
+                                expect = depth == 1;
+                            }
+                            Tok::Close => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            Tok::Comma if depth == 1 => expect = true,
+                            Tok::Ident(m) if expect && depth == 1 => {
+                                refs.push(Reference {
+                                    module: m.clone(),
+                                    line: *l,
+                                });
+                                expect = false;
+                            }
+                            _ => {
+                                if depth == 1 {
+                                    expect = false;
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        t += 1;
+    }
+    refs
+}
+
+/// The top-level module a file of `src/` belongs to; `None` for the crate
+/// roots (`lib.rs` declares the modules, `main.rs` uses the library by
+/// name).
+fn top_module(rel: &Path) -> Option<String> {
+    let first = rel.components().next()?.as_os_str().to_str()?.to_string();
+    if rel.components().count() == 1 {
+        let stem = first.strip_suffix(".rs")?;
+        return (!matches!(stem, "lib" | "main")).then(|| stem.to_string());
+    }
+    Some(first)
+}
+
+/// module -> imported module -> the places (`file:line`) that import it.
+type Edges = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+fn edges(src: &Path) -> Edges {
+    let mut edges = Edges::new();
+    let mut files = Vec::new();
+    let mut dirs = vec![src.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for path in files {
+        let rel = path.strip_prefix(src).unwrap();
+        let Some(from) = top_module(rel) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let entry = edges.entry(from.clone()).or_default();
+        for r in crate_references(&text) {
+            if r.module != from {
+                entry.entry(r.module).or_default().push(format!(
+                    "src/{}:{}",
+                    rel.display(),
+                    r.line
+                ));
+            }
+        }
+    }
+    edges
+}
+
+fn is_exception(from: &str, to: &str) -> bool {
+    KNOWN_EXCEPTIONS
+        .iter()
+        .any(|(f, t, _)| *f == from && *t == to)
+}
+
+/// A circle among `edges` (without the known exceptions), if any.
+fn find_cycle(edges: &Edges) -> Option<Vec<String>> {
+    fn visit(
+        m: &str,
+        edges: &Edges,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == m) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(m.to_string());
+            return Some(cycle);
+        }
+        if done.contains(m) {
+            return None;
+        }
+        path.push(m.to_string());
+        for to in edges.get(m).into_iter().flat_map(|t| t.keys()) {
+            if !is_exception(m, to)
+                && let Some(c) = visit(to, edges, path, done)
+            {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(m.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    edges
+        .keys()
+        .find_map(|m| visit(m, edges, &mut Vec::new(), &mut done))
+}
+
+/// Every problem with the imports of the tree at `src`.
+fn problems(src: &Path) -> Vec<String> {
+    let edges = edges(src);
+    let rank = |m: &str| STACK.iter().position(|s| *s == m);
+    let mut problems = Vec::new();
+    for (from, tos) in &edges {
+        let Some(rf) = rank(from) else {
+            problems.push(format!(
+                "`{from}` is not in the stack: place it in STACK in tests/architecture.rs"
+            ));
+            continue;
+        };
+        for (to, places) in tos {
+            let Some(rt) = rank(to) else {
+                continue; // reported as a module of its own
+            };
+            if rt <= rf && !is_exception(from, to) {
+                problems.push(format!(
+                    "`{from}` imports `{to}`, which is not below it ({})",
+                    places.join(", ")
+                ));
+            }
+        }
+    }
+    for (from, to, _) in KNOWN_EXCEPTIONS {
+        if !edges.get(*from).is_some_and(|t| t.contains_key(*to)) {
+            problems.push(format!(
+                "`{from}` no longer imports `{to}`: remove it from KNOWN_EXCEPTIONS"
+            ));
+        }
+    }
+    if let Some(cycle) = find_cycle(&edges) {
+        problems.push(format!("import cycle: {}", cycle.join(" → ")));
+    }
+    problems
+}
+
+#[test]
+fn every_import_runs_down_the_stack() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let problems = problems(&src);
+    assert!(
+        problems.is_empty(),
+        "the imports between top-level modules break the stack \
+         (see docs/architecture.md):\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+/// The edges between top-level modules, for the record (`cargo test --test
+/// architecture -- --nocapture`).
+#[test]
+fn the_edges_can_be_listed() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (from, tos) in edges(&src) {
+        let tos: Vec<&str> = tos.keys().map(String::as_str).collect();
+        println!("{from} -> {}", tos.join(", "));
+    }
+}
+
+#[test]
+fn references_are_found_in_code_only() {
+    let text = r##"
+use crate::a::X;
+use crate::{b::Y, c, d::{e, f}};
+// crate::commented
+/* crate::block /* nested */ crate::still */
+let s = "crate::in_string";
+let r = r#"crate::raw "quoted""#;
+let c = '"'; let l: &'static str = x(crate::g::h);
+format!("{}", crate::i::j());
+"##;
+    let found: Vec<(String, usize)> = crate_references(text)
+        .into_iter()
+        .map(|r| (r.module, r.line))
+        .collect();
+    let want = [("a", 2), ("b", 3), ("c", 3), ("d", 3), ("g", 8), ("i", 9)];
+    let want: Vec<(String, usize)> = want.iter().map(|(m, l)| (m.to_string(), *l)).collect();
+    assert_eq!(found, want);
+}
+
+#[test]
+fn an_upward_import_and_a_cycle_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    std::fs::write(src.join("lib.rs"), "pub mod source; pub mod render;").unwrap();
+    std::fs::write(src.join("source.rs"), "use crate::render::X;").unwrap();
+    std::fs::create_dir(src.join("render")).unwrap();
+    std::fs::write(src.join("render/mod.rs"), "use crate::source::Y;").unwrap();
+    std::fs::write(src.join("extra.rs"), "").unwrap();
+    let p = problems(src);
+    assert!(
+        p.iter()
+            .any(|p| p.starts_with("`source` imports `render`") && p.contains("src/source.rs:1")),
+        "{p:?}"
+    );
+    assert!(p.iter().any(|p| p.starts_with("import cycle:")), "{p:?}");
+    assert!(
+        !p.iter().any(|p| p.starts_with("`render` imports")),
+        "{p:?}"
+    );
+}
