@@ -203,12 +203,13 @@ fn context(text: &CardText, missing: &mut Vec<char>) -> CardContext {
         title_size = 58.0;
         title_lines = m.lines(&title, title_size, 3);
     }
-    // The subtitle takes the room the title leaves.
+    // The subtitle takes the room the title leaves: under a one-line
+    // title, not under a longer one (a single cut line reads as a stub).
     let subtitle_size = 32.0;
-    let room = if text.kind == "home" {
-        3
-    } else {
-        3usize.saturating_sub(title_lines.len()).min(2)
+    let room = match (text.kind, title_lines.len()) {
+        ("home", _) => 3,
+        (_, 1) => 2,
+        _ => 0,
     };
     let subtitle_lines = if room == 0 {
         Vec::new()
