@@ -10,7 +10,11 @@ use crate::output::NullSink;
 use crate::pipeline::{BuildOptions, build_site_into};
 
 pub fn run(root: &Path, opts: &BuildOptions) -> i32 {
-    match build_site_into(root, opts, &NullSink) {
+    let opts = BuildOptions {
+        skip_card_images: true,
+        ..opts.clone()
+    };
+    match build_site_into(root, &opts, &NullSink) {
         Ok(built) => {
             if !built.warnings.is_empty() {
                 let mut w = built.warnings.clone();
