@@ -35,6 +35,7 @@ const STACK: &[&str] = &[
     "urls",
     "ignore",
     "timings",
+    "platform",
 ];
 
 /// Edges that break the stack today and are being removed on other
