@@ -107,6 +107,7 @@ fn full_build(
     let links = links::site_links(&prepared.site);
     let out = GatedSink::new(&prepared.gate, sink)
         .keep_ids_of(links::fragment_pages(&links, prepared.urls.base_path()));
+    phases.mark("links");
     let rendered = prepared.render(&all, &out, opts, None);
     prepared.emit_sitemap(&out.paths(), &out);
     phases.mark("render+gate");
