@@ -667,6 +667,8 @@ fn check_pools() -> Result<(), String> {
 struct Person {
     surname: &'static str,
     given: &'static str,
+    /// The reading, e.g. さと けんた.
+    kana: String,
     /// Kana company name without its legal form, e.g. ミナナト精機.
     core: String,
     /// Romanized company name, e.g. Minanato Seiki.
@@ -752,6 +754,7 @@ fn make_people(rng: &mut Rng, n: usize) -> Vec<Person> {
             Person {
                 surname,
                 given,
+                kana: format!("{} {}", hiragana(surname_r), hiragana(given_r)),
                 core,
                 roman,
                 short,
@@ -883,6 +886,9 @@ fn held_lab(rng: &mut Rng, plan: &LabPlan, prev: Option<&LabPlan>, out: &mut Fil
     for (i, p) in people.iter().enumerate() {
         let _ = writeln!(y, "  - id: p{}", i + 1);
         let _ = writeln!(y, "    name: {}", q(&format!("{} {}", p.surname, p.given)));
+        if KANA.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = writeln!(y, "    kana: {}", q(&p.kana));
+        }
         let _ = writeln!(y, "    company: {}", q(&p.company));
         let aliases: Vec<String> = p.aliases.iter().map(|a| q(a)).collect();
         let _ = writeln!(y, "    aliases: [{}]", aliases.join(", "));
@@ -1064,7 +1070,122 @@ struct Args {
     force: bool,
 }
 
-const USAGE: &str = "usage: gen_corpus --labs N --out DIR [--seed S] [--hugo DIR2] [--force]\n  --force  replace DIR/content (and DIR2's site) when they exist";
+const USAGE: &str = "usage: gen_corpus --labs N --out DIR [--seed S] [--hugo DIR2] [--force] [--kana]\n  --force  replace DIR/content (and DIR2's site) when they exist\n  --kana   give participants the reading of their names (`kana`)";
+
+/// `--kana`: participants get `kana` (off by default, so that a corpus
+/// also builds with a labsite from before the field).
+static KANA: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Hiragana for the generator's plain Hepburn (no long vowels, so sato is
+/// さと): greedy, longest syllable first; a doubled consonant is っ.
+fn hiragana(romaji: &str) -> String {
+    const TABLE: &[(&str, &str)] = &[
+        ("kya", "きゃ"),
+        ("kyu", "きゅ"),
+        ("kyo", "きょ"),
+        ("sha", "しゃ"),
+        ("shu", "しゅ"),
+        ("sho", "しょ"),
+        ("chi", "ち"),
+        ("cha", "ちゃ"),
+        ("chu", "ちゅ"),
+        ("cho", "ちょ"),
+        ("tsu", "つ"),
+        ("shi", "し"),
+        ("nya", "にゃ"),
+        ("hya", "ひゃ"),
+        ("rya", "りゃ"),
+        ("ryu", "りゅ"),
+        ("ryo", "りょ"),
+        ("gyo", "ぎょ"),
+        ("ja", "じゃ"),
+        ("ju", "じゅ"),
+        ("jo", "じょ"),
+        ("ji", "じ"),
+        ("fu", "ふ"),
+        ("ka", "か"),
+        ("ki", "き"),
+        ("ku", "く"),
+        ("ke", "け"),
+        ("ko", "こ"),
+        ("ga", "が"),
+        ("gi", "ぎ"),
+        ("gu", "ぐ"),
+        ("ge", "げ"),
+        ("go", "ご"),
+        ("sa", "さ"),
+        ("su", "す"),
+        ("se", "せ"),
+        ("so", "そ"),
+        ("za", "ざ"),
+        ("zu", "ず"),
+        ("ze", "ぜ"),
+        ("zo", "ぞ"),
+        ("ta", "た"),
+        ("te", "て"),
+        ("to", "と"),
+        ("da", "だ"),
+        ("de", "で"),
+        ("do", "ど"),
+        ("na", "な"),
+        ("ni", "に"),
+        ("nu", "ぬ"),
+        ("ne", "ね"),
+        ("no", "の"),
+        ("ha", "は"),
+        ("hi", "ひ"),
+        ("he", "へ"),
+        ("ho", "ほ"),
+        ("ba", "ば"),
+        ("bi", "び"),
+        ("bu", "ぶ"),
+        ("be", "べ"),
+        ("bo", "ぼ"),
+        ("pa", "ぱ"),
+        ("pi", "ぴ"),
+        ("pu", "ぷ"),
+        ("pe", "ぺ"),
+        ("po", "ぽ"),
+        ("ma", "ま"),
+        ("mi", "み"),
+        ("mu", "む"),
+        ("me", "め"),
+        ("mo", "も"),
+        ("ya", "や"),
+        ("yu", "ゆ"),
+        ("yo", "よ"),
+        ("ra", "ら"),
+        ("ri", "り"),
+        ("ru", "る"),
+        ("re", "れ"),
+        ("ro", "ろ"),
+        ("wa", "わ"),
+        ("a", "あ"),
+        ("i", "い"),
+        ("u", "う"),
+        ("e", "え"),
+        ("o", "お"),
+        ("n", "ん"),
+    ];
+    let b = romaji.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if i + 1 < b.len() && b[i] == b[i + 1] && !b"aiueon".contains(&b[i]) {
+            out.push('っ');
+            i += 1;
+            continue;
+        }
+        match TABLE.iter().find(|(r, _)| romaji[i..].starts_with(r)) {
+            Some((r, k)) => {
+                out.push_str(k);
+                i += r.len();
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
 
 fn parse_args() -> Result<Args, String> {
     let mut labs = None;
@@ -1092,6 +1213,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--hugo" => hugo = Some(PathBuf::from(value("--hugo")?)),
             "--force" => force = true,
+            "--kana" => KANA.store(true, std::sync::atomic::Ordering::Relaxed),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }

@@ -294,6 +294,10 @@ pub enum Span {
     /// A node of a YAML document by its path (`participants[0].name`); `key`
     /// points at the key rather than the value.
     Yaml { path: String, key: bool },
+    /// A cell of a spreadsheet or CSV export: a 1-based row and a 1-based
+    /// column, shown as a letter (`survey.xlsx:7:D`). Never rendered with
+    /// a snippet: a row's cells are the respondents' own words.
+    Cell { row: usize, col: usize },
 }
 
 #[derive(Clone, Debug)]
@@ -327,11 +331,20 @@ impl Loc {
         }
     }
 
+    /// A cell of an export (`row` and `col` 1-based).
+    pub fn cell(file: &Arc<SourceFile>, row: usize, col: usize) -> Loc {
+        Loc {
+            file: file.clone(),
+            span: Span::Cell { row, col },
+        }
+    }
+
     /// Line, column (1-based) and caret length, when known.
     pub fn resolve(&self) -> Option<(usize, usize, usize)> {
         match &self.span {
             Span::File => None,
             Span::At { line, col, len } => Some((*line, *col, *len)),
+            Span::Cell { row, col } => Some((*row, *col, 1)),
             Span::Yaml { path, key } => self.file.yaml_index().find(path, *key),
         }
     }
@@ -454,8 +467,24 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+/// A spreadsheet's name for a 1-based column: 1 → `A`, 27 → `AA`.
+pub fn column_letters(col: usize) -> String {
+    let mut n = col.max(1);
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
 fn loc_label(loc: &Loc) -> String {
     let file = printable(&loc.file.display);
+    if let Span::Cell { row, col } = loc.span {
+        return format!("{file}:{row}:{}", column_letters(col));
+    }
     match loc.resolve() {
         Some((l, c, _)) => format!("{file}:{l}:{c}"),
         None => file.into_owned(),
@@ -464,7 +493,7 @@ fn loc_label(loc: &Loc) -> String {
 
 fn render_snippet(out: &mut String, loc: &Loc, hide_source: bool) {
     let _ = writeln!(out, "  --> {}", loc_label(loc));
-    if hide_source {
+    if hide_source || matches!(loc.span, Span::Cell { .. }) {
         return;
     }
     let Some((line, col, len)) = loc.resolve() else {
@@ -568,6 +597,19 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_named_by_row_and_column_letter_without_a_snippet() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(702), "ZZ");
+        assert_eq!(column_letters(703), "AAA");
+        // Even a file whose text is held: its lines are never quoted.
+        let file = SourceFile::new(Path::new("/"), Path::new("/s.csv"), "a,b\n1,secret\n");
+        let r = Diagnostic::error("x", Some(Loc::cell(&file, 2, 2))).render();
+        assert_eq!(r, "error: x\n  --> s.csv:2:B\n");
+    }
 
     #[test]
     fn nearest_key_suggestion() {

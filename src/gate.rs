@@ -33,6 +33,8 @@ pub struct GatedSink<'a> {
     gate: &'a Gate,
     sink: &'a dyn Sink,
     leaks: Mutex<Vec<Leak>>,
+    /// Per allowed pattern: the files it is in.
+    allowed: Mutex<HashMap<u32, Vec<String>>>,
     io_errors: Mutex<Vec<String>>,
     paths: Mutex<Vec<String>>,
     render_errors: Mutex<Vec<Diagnostic>>,
@@ -47,6 +49,9 @@ pub struct Gated {
     /// Every path emitted (clean or not), unsorted.
     pub paths: Vec<String>,
     pub leaks: Vec<Leak>,
+    /// Each `privacy.allow` term found in the output, as written, with the
+    /// files it is in (sorted).
+    pub allowed: Vec<(String, Vec<String>)>,
     pub render_errors: Vec<Diagnostic>,
     pub io_errors: Vec<String>,
     /// The element ids of the pages asked for with [`GatedSink::keep_ids_of`].
@@ -59,6 +64,7 @@ impl<'a> GatedSink<'a> {
             gate,
             sink,
             leaks: Mutex::new(Vec::new()),
+            allowed: Mutex::new(HashMap::new()),
             io_errors: Mutex::new(Vec::new()),
             paths: Mutex::new(Vec::new()),
             render_errors: Mutex::new(Vec::new()),
@@ -76,10 +82,15 @@ impl<'a> GatedSink<'a> {
 
     /// Scan `file`; hand it on if it is clean, else keep it as a leak.
     pub fn emit(&self, file: OutputFile) {
-        let mut terms: Vec<usize> = {
-            let text = String::from_utf8_lossy(&file.bytes);
-            self.gate.scan(&text).into_iter().map(|h| h.term).collect()
-        };
+        let scan = self.gate.scan_file(&String::from_utf8_lossy(&file.bytes));
+        if !scan.allowed.is_empty()
+            && let Ok(mut a) = self.allowed.lock()
+        {
+            for p in scan.allowed {
+                a.entry(p).or_default().push(file.path.clone());
+            }
+        }
+        let mut terms: Vec<usize> = scan.hits.into_iter().map(|h| h.term).collect();
         if let Ok(mut p) = self.paths.lock() {
             p.push(file.path.clone());
         }
@@ -126,9 +137,22 @@ impl<'a> GatedSink<'a> {
     }
 
     pub fn finish(self) -> Gated {
+        let gate = self.gate;
+        let mut allowed: Vec<(String, Vec<String>)> = self
+            .allowed
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(p, mut files)| {
+                files.sort();
+                Some((gate.allowed_term(p)?.to_string(), files))
+            })
+            .collect();
+        allowed.sort();
         Gated {
             paths: self.paths.into_inner().unwrap_or_default(),
             leaks: self.leaks.into_inner().unwrap_or_default(),
+            allowed,
             render_errors: self.render_errors.into_inner().unwrap_or_default(),
             io_errors: self.io_errors.into_inner().unwrap_or_default(),
             ids: self.ids.into_inner().unwrap_or_default(),
@@ -237,13 +261,15 @@ fn describe_leaks(
             listed.push_str(&format!(" and {} more", paths.len() - LISTED));
         }
         let mut d = Diagnostic::error(format!("leak gate: {listed} contain{} an identity term of {owner}{what}", if paths.len() == 1 { "s" } else { "" }), None)
-            .with_help("remove the name from the source, or, if it is not identifying, add it to `privacy.allow` in site.yaml with a reason");
+            .with_help("rewrite the sentence so that it names no one (「ある参加者は…」); `privacy.allow` in site.yaml is only for words that are not anyone's name, and a name part it lists still counts before an honorific (森田さん)");
         let sources = find_sources(gate, t, &origins, site, &mut scanned);
         for loc in sources.iter().take(5) {
             d = d.with_note("the term comes from here", Some(loc.clone()));
         }
         if sources.is_empty() {
             d = d.with_note("no source file contains it as written: it may come from a template or a theme file", None);
+        } else if origins.iter().any(|o| matches!(o, Origin::Asset { .. })) {
+            d = d.with_help("a file in the lab's folder is copied into the site as it is: remove the name from that file, or move the file under the lab's `private/` folder so it is not published");
         }
         d.hide_source = !show_terms;
         diags.push(d);
@@ -315,6 +341,18 @@ fn find_sources(
             Origin::Page(slug) => {
                 if let Some(p) = site.pages.iter().find(|p| &p.slug == slug) {
                     candidates.push((p.doc.file.clone(), false));
+                }
+            }
+            Origin::Asset { lab, rel } => {
+                // A copied file is its own source: read it again (only when
+                // a leak is reported) and scan it like any other.
+                if let Some(a) = labs
+                    .get(lab.as_str())
+                    .and_then(|l| l.assets.iter().find(|a| &a.rel == rel))
+                    && let Ok(bytes) = std::fs::read(&a.path)
+                {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    candidates.push((SourceFile::new(&site.root, &a.path, text), false));
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use labsite::cmd;
 use labsite::pipeline::BuildOptions;
-use labsite::public::status::resolve_now;
+use labsite::public::status::{Now, resolve_now};
 use labsite::source::LoadOptions;
 
 /// mimalloc: see the commit that added it for the figures.
@@ -28,7 +28,8 @@ struct SiteArgs {
     /// The site's root: the folder that holds content/.
     #[arg(long, default_value = ".")]
     root: PathBuf,
-    /// "Now" for recruitment status and calendar stamps (RFC 3339); else
+    /// "Now" for recruitment status and calendar stamps: 2026-12-10,
+    /// 2026-12-10T09:00 (both in the site's time zone) or RFC 3339; else
     /// SOURCE_DATE_EPOCH, else the clock.
     #[arg(long)]
     now: Option<String>,
@@ -53,6 +54,13 @@ enum Command {
         /// Override site.yaml's base_url.
         #[arg(long)]
         base_url: Option<String>,
+        /// Treat warnings as errors: exit 1 and publish nothing (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
+        /// The privacy summary of each lab in full, with what each figure
+        /// means.
+        #[arg(long)]
+        explain: bool,
     },
     /// Check everything a build checks, writing nothing.
     Check {
@@ -61,6 +69,13 @@ enum Command {
         /// Override site.yaml's base_url.
         #[arg(long)]
         base_url: Option<String>,
+        /// Treat warnings as errors: exit 1 and publish nothing (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
+        /// The privacy summary of each lab in full, with what each figure
+        /// means.
+        #[arg(long)]
+        explain: bool,
     },
     /// Serve the site from memory, rebuilding and reloading pages on change.
     Serve {
@@ -92,17 +107,32 @@ enum Command {
 enum NewCommand {
     /// A planned lab on DATE (YYYY-MM-DD), its program copied from the latest lab.
     Lab { date: String },
+    /// LAB-ID's survey.yaml from a form export (Google Forms CSV, Microsoft
+    /// Forms XLSX), the export copied into the lab's private/ folder.
+    Survey {
+        lab_id: String,
+        /// The export to read.
+        #[arg(long)]
+        from: PathBuf,
+        /// The sheet of an .xlsx export; default the first.
+        #[arg(long)]
+        sheet: Option<String>,
+    },
 }
 
 fn options(site: &SiteArgs, base_url: Option<String>) -> Result<BuildOptions, String> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let now = resolve_now(site.now.as_deref(), epoch.as_deref())?;
+    let (now, now_local) = match resolve_now(site.now.as_deref(), epoch.as_deref())? {
+        Now::At(t) => (Some(t), None),
+        Now::Local(l) => (None, Some(l)),
+    };
     Ok(BuildOptions {
         load: LoadOptions {
             base_url,
             drafts: site.drafts,
         },
-        now: Some(now),
+        now,
+        now_local,
         live_reload_html: String::new(),
         show_terms: site.show_terms,
     })
@@ -126,18 +156,25 @@ fn main() {
             site,
             out,
             base_url,
+            deny_warnings,
+            explain,
         } => match options(&site, base_url) {
             Ok(opts) => {
                 let out = out.unwrap_or_else(|| site.root.join("public"));
-                cmd::build::run(&site.root, &out, &opts)
+                cmd::build::run(&site.root, &out, &opts, deny_warnings, explain)
             }
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE
             }
         },
-        Command::Check { site, base_url } => match options(&site, base_url) {
-            Ok(opts) => cmd::check::run(&site.root, &opts),
+        Command::Check {
+            site,
+            base_url,
+            deny_warnings,
+            explain,
+        } => match options(&site, base_url) {
+            Ok(opts) => cmd::check::run(&site.root, &opts, deny_warnings, explain),
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE
@@ -176,14 +213,44 @@ fn main() {
         Command::New {
             what: NewCommand::Lab { date },
             root,
-        } => match cmd::new::new_lab(&root, &date) {
-            Ok(path) => {
+        } => match cmd::new::new_lab_with_warnings(&root, &date) {
+            Ok((path, warnings)) => {
                 eprintln!("created {}", path.display());
+                for w in warnings {
+                    eprintln!("warning: {w}");
+                }
                 cmd::EXIT_OK
             }
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE
+            }
+        },
+        Command::New {
+            what:
+                NewCommand::Survey {
+                    lab_id,
+                    from,
+                    sheet,
+                },
+            root,
+        } => match cmd::new_survey::new_survey(&root, &lab_id, &from, sheet.as_deref()) {
+            Ok(w) => {
+                if let Some(c) = &w.copied {
+                    eprintln!("copied {} to {}", from.display(), c.display());
+                }
+                eprintln!("created {}", w.survey.display());
+                eprintln!(
+                    "next: sort the consent values listed in it into `quote` and `aggregate`, check each question, then run `labsite check`"
+                );
+                cmd::EXIT_OK
+            }
+            Err(r) => {
+                eprint!("error: {}", r.message);
+                if !r.message.ends_with('\n') {
+                    eprintln!();
+                }
+                r.code
             }
         },
     };

@@ -183,7 +183,7 @@ fn an_allowed_term_passes_the_gate() {
     edit(
         &report,
         "三部構成で行いました。",
-        "三部構成で行いました。石田さんという方の本の話が出ました。",
+        "三部構成で行いました。石田という町の本の話が出ました。",
     );
     let out = tmp.path().join("public");
     assert_eq!(build(tmp.path(), &out).code, 1);
@@ -191,10 +191,14 @@ fn an_allowed_term_passes_the_gate() {
     edit(
         &site_yaml,
         "  min_group_size: 3\n",
-        "  min_group_size: 3\n  allow:\n    - term: 石田\n      reason: an author's name, common\n",
+        "  min_group_size: 3\n  allow:\n    - term: 石田\n      reason: a town's name\n",
     );
     let r = build(tmp.path(), &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // A participant's name part that is allowed still counts before an
+    // honorific (SPEC §7.1): allow is not an escape hatch for names.
+    edit(&report, "石田という町", "石田さんという方");
+    assert_eq!(build(tmp.path(), &out).code, 1);
 }
 
 #[test]
@@ -343,6 +347,8 @@ fn a_site_template_cannot_print_what_it_was_never_given() {
         "consent",
         "company",
         "aliases",
+        // p2's answer counts (consent `aggregate`) but is never quoted.
+        "集計にだけ数える答え",
     ] {
         assert!(!html.contains(term), "the template context holds `{term}`");
     }

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod new_survey;
 pub mod serve;
 
 /// Exit codes (SPEC §9).

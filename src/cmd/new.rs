@@ -23,6 +23,12 @@ const DEFAULT_END: &str = "20:30";
 /// returns its path. `root` is the site root (the folder holding
 /// `content/`).
 pub fn new_lab(root: &Path, date: &str) -> Result<PathBuf, String> {
+    new_lab_with_warnings(root, date).map(|(path, _)| path)
+}
+
+/// [`new_lab`], with the warnings to show: later labs whose 第N回 no longer
+/// follows the order of the dates.
+pub fn new_lab_with_warnings(root: &Path, date: &str) -> Result<(PathBuf, Vec<String>), String> {
     let day = parse_date(date)?;
     let content = root.join("content");
     let site_path = content.join("site.yaml");
@@ -42,14 +48,15 @@ pub fn new_lab(root: &Path, date: &str) -> Result<PathBuf, String> {
             lab_dir.display()
         ));
     }
-    let (previous, lab_count) = latest_lab(&labs_dir)?;
-    let plan = Plan::new(
+    let (previous, numbered) = latest_lab(&labs_dir)?;
+    let mut plan = Plan::new(
         day,
         &site,
         previous.as_ref(),
-        lab_count,
+        numbered.len(),
         content.join("program.yaml").is_file(),
     );
+    let warnings = number_by_date(&mut plan, &numbered);
     let text = plan.render()?;
 
     fs::create_dir_all(&labs_dir)
@@ -62,7 +69,60 @@ pub fn new_lab(root: &Path, date: &str) -> Result<PathBuf, String> {
         let _ = fs::remove_dir(&lab_dir);
         return Err(e);
     }
-    Ok(path)
+    Ok((path, warnings))
+}
+
+/// A lab on the calendar: its folder, date and number (the `number` field,
+/// else the 第N回 of its title).
+struct Numbered {
+    id: String,
+    date: Option<NaiveDate>,
+    number: Option<u64>,
+}
+
+/// Gives a lab dated before existing ones its place in their order (the
+/// number after the last lab before it, or 1), and lists the later labs
+/// whose number now disagrees; they are left alone (their pages, links and
+/// announcements already carry their numbers).
+fn number_by_date(plan: &mut Plan, labs: &[Numbered]) -> Vec<String> {
+    let later: Vec<&Numbered> = labs
+        .iter()
+        .filter(|l| l.date.is_some_and(|d| d > plan.date))
+        .collect();
+    if later.is_empty() {
+        return Vec::new();
+    }
+    let before = labs
+        .iter()
+        .filter(|l| l.date.is_some_and(|d| d < plan.date))
+        .max_by_key(|l| (l.date, l.id.clone()));
+    let number = match before {
+        Some(b) => b.number.map_or(
+            labs.iter()
+                .filter(|l| l.date.is_some_and(|d| d < plan.date))
+                .count() as u64
+                + 1,
+            |n| n + 1,
+        ),
+        None => 1,
+    };
+    plan.renumber(number);
+    let mut later = later;
+    later.sort_by_key(|l| (l.date, l.id.clone()));
+    later
+        .iter()
+        .zip(number + 1..)
+        .filter_map(|(l, expected)| {
+            let n = l.number?;
+            (n != expected).then(|| {
+                format!(
+                    "labs/{}/lab.yaml is 第{n}回, but by date it is now 第{expected}回; \
+                     it is left as it is: change its `number` and title if the series should be renumbered",
+                    l.id
+                )
+            })
+        })
+        .collect()
 }
 
 /// A real calendar date written exactly as `YYYY-MM-DD`.
@@ -102,10 +162,10 @@ struct PreviousLab {
 /// and how many labs there are. A lab.yaml that does not parse is passed
 /// over: `labsite check` reports it, and it should not block preparing the
 /// next lab.
-fn latest_lab(labs_dir: &Path) -> Result<(Option<PreviousLab>, usize), String> {
+fn latest_lab(labs_dir: &Path) -> Result<(Option<PreviousLab>, Vec<Numbered>), String> {
     let entries = match fs::read_dir(labs_dir) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((None, 0)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((None, Vec::new())),
         Err(e) => return Err(format!("cannot read {}: {e}", labs_dir.display())),
     };
     let mut labs = Vec::new();
@@ -122,7 +182,26 @@ fn latest_lab(labs_dir: &Path) -> Result<(Option<PreviousLab>, usize), String> {
             .map(|n| n.value);
         labs.push((id, record));
     }
-    let count = labs.len();
+    let numbered = labs
+        .iter()
+        .map(|(id, record)| {
+            let field = |k: &str| record.as_ref().and_then(|r| r.get(k));
+            let date = field("date")
+                .and_then(|v| v.as_str())
+                .and_then(|d| parse_date(d.trim()).ok())
+                .or_else(|| parse_date(id).ok());
+            let number = field("number").and_then(|v| v.as_u64()).or_else(|| {
+                field("title")
+                    .and_then(|v| v.as_str())
+                    .and_then(ordinal_in_title)
+            });
+            Numbered {
+                id: id.clone(),
+                date,
+                number,
+            }
+        })
+        .collect();
     let latest = labs
         .into_iter()
         .filter_map(|(id, record)| match record {
@@ -140,7 +219,7 @@ fn latest_lab(labs_dir: &Path) -> Result<(Option<PreviousLab>, usize), String> {
                 lab.id.clone(),
             )
         });
-    Ok((latest, count))
+    Ok((latest, numbered))
 }
 
 /// Everything the new lab.yaml says.
@@ -221,6 +300,14 @@ impl Plan {
         }
     }
 
+    /// Another number: the title's 第N回 follows it.
+    fn renumber(&mut self, number: u64) {
+        if let Some(title) = with_ordinal(&self.title, number) {
+            self.title = title;
+        }
+        self.number = number;
+    }
+
     fn render(&self) -> Result<String, String> {
         let date = self.date.format("%Y-%m-%d").to_string();
         let deadline = (self.date - TimeDelta::days(7)).format("%Y-%m-%dT23:59");
@@ -235,7 +322,7 @@ impl Plan {
 #
 # 開催予定のラボの記録です。`labsite new lab {date}` が作成しました({from} をもとに)。
 # A planned lab, created by `labsite new lab {date}` from {from}.
-# 項目の意味は SPEC §5 / field reference: SPEC §5.
+# 項目の意味は docs/content-format.md / field reference: docs/content-format.md.
 #
 # 流れ / How this file grows:
 #   1. 募集中: status は planned のまま。recruitment を整えると募集ページと .ics が公開されます。
@@ -297,8 +384,8 @@ summary: {summary}
                 ));
             } else {
                 y.push_str(&format!(
-                    "# {keys}: 未設定。ここに書くか content/program.yaml に書きます (SPEC §4)。\n\
-                     # {keys}: not set; write {them} here or in content/program.yaml (SPEC §4).\n",
+                    "# {keys}: 未設定。ここに書くか content/program.yaml に書きます (docs/content-format.md)。\n\
+                     # {keys}: not set; write {them} here or in content/program.yaml (docs/content-format.md).\n",
                     them = if self.inherited.len() == 1 {
                         "it"
                     } else {
@@ -337,8 +424,8 @@ summary: {summary}
 recruitment:
   # 必須: 定員 / required: seats
   capacity: 8
-  # 申込済みの席数。申込が来たら更新します / seats taken so far; update as people apply
-  taken: 0
+  # 申込済みの席数は participants の人数です。別の数にするときだけ taken: を書きます
+  # seats taken: the number of participants; write `taken:` only to override it
   # 締切 (現地時刻、この時刻まで受付) / deadline: local time, the last moment to apply
   deadline: {deadline}
   # 満席のあともキャンセル待ちを受け付けるか / accept a waitlist once full
@@ -348,13 +435,14 @@ recruitment:
   # 対象 / who it is for
   audience: {audience}
   # 必須: 申込フォームのURL / required: the application form
+  # (この仮のURLのままだと check が警告します / check warns while this placeholder stays)
   apply_url: https://forms.example.org/{date}  # TODO: replace
   # よくある質問 (a は Markdown)。運営の方針に合わせて直してください
   # FAQ (answers in Markdown); adjust them to how this lab is run
   faq:
 {faq_lines}
 # ── 開催後に追記 / add after the lab ──
-# participants: 非公開。氏名・会社名・メールはサイトに出ません (SPEC §5, §7)
+# participants: 非公開。氏名・会社名・メールはサイトに出ません (docs/privacy.md)
 #   PRIVATE: names, companies and e-mails never reach the site.
 # survey: 質問 (questions) と回答 (responses)。回答の consent が公開範囲を決めます
 #   questions and responses; each response's consent decides what may be shown.
@@ -580,9 +668,18 @@ participants:
             .keys()
             .map(|k| k.as_str().unwrap())
             .collect();
-        assert_eq!(keys, RECRUITMENT_KEYS);
+        // Every key but `taken`, which defaults to the participants.
+        let expected: Vec<_> = RECRUITMENT_KEYS
+            .iter()
+            .filter(|k| **k != "taken")
+            .copied()
+            .collect();
+        assert_eq!(keys, expected);
         assert_eq!(r["capacity"], 8);
-        assert_eq!(r["taken"], 0);
+        assert!(
+            r.get("taken").is_none(),
+            "taken defaults to the participants"
+        );
         assert_eq!(r["deadline"], "2026-02-15T23:59");
         assert_eq!(r["waitlist"], true);
         assert_eq!(r["fee"], "無料");

@@ -9,7 +9,7 @@ mod session;
 use std::path::Path;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use rayon::prelude::*;
 
 pub use session::{Rebuilt, Session};
@@ -33,7 +33,12 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     pub pages: usize,
     pub stats: PrivacyStats,
+    /// What the privacy rules did in each lab, by lab id, in date order.
+    pub lab_stats: Vec<(String, PrivacyStats)>,
     pub warnings: Vec<Diagnostic>,
+    /// Each `privacy.allow` term found in the output, as written, and the
+    /// output files it is in.
+    pub allowed_published: Vec<(String, Vec<String>)>,
     pub elapsed_ms: u128,
 }
 
@@ -56,6 +61,9 @@ impl From<LoadError> for BuildError {
 pub struct BuildOptions {
     pub load: LoadOptions,
     pub now: Option<DateTime<Utc>>,
+    /// A `--now` without an offset: read in the site's time zone once
+    /// `site.yaml` is loaded; it wins over `now`.
+    pub now_local: Option<NaiveDateTime>,
     /// Injected before `</body>` (serve's live reload).
     pub live_reload_html: String,
     /// Print leaked terms in gate errors (off by default: CI logs are public).
@@ -84,7 +92,9 @@ pub fn build_site_into(
         files: Vec::new(),
         pages: rendered.pages,
         stats: rendered.stats,
+        lab_stats: rendered.lab_stats,
         warnings: prepared.site.warnings.clone(),
+        allowed_published: rendered.allowed_published.clone(),
         elapsed_ms: started.elapsed().as_millis(),
     };
     // Freeing the loaded site and the automaton (hundreds of MB at 10,000
@@ -111,11 +121,11 @@ fn full_build(
     let rendered = prepared.render(&all, &out, opts, None);
     prepared.emit_sitemap(&out.paths(), &out);
     phases.mark("render+gate");
-    let rendered = rendered?;
+    let mut rendered = rendered?;
     let finished = prepared.finish(out, opts, &links, &[]);
     phases.mark("checks");
     phases.report();
-    finished?;
+    rendered.allowed_published = finished?;
     Ok((prepared, rendered))
 }
 
@@ -134,16 +144,28 @@ struct Prepared {
 struct Rendered {
     pages: usize,
     stats: PrivacyStats,
+    lab_stats: Vec<(String, PrivacyStats)>,
     /// The labs' public records, for the next partial rebuild.
     cards: Vec<PublicLab>,
     /// A partial render found a lab's public record changed.
     cards_changed: bool,
+    /// Allowed terms found in the output (filled after the gate).
+    allowed_published: Vec<(String, Vec<String>)>,
 }
 
 impl Prepared {
     fn new(root: &Path, opts: &BuildOptions, phases: &mut Phases) -> Result<Prepared, BuildError> {
-        let now = opts.now.unwrap_or_else(Utc::now);
-        let site = load_site(root, &opts.load)?;
+        let mut site = load_site(root, &opts.load)?;
+        let now = match opts.now_local {
+            Some(local) => crate::public::status::Now::Local(local)
+                .in_zone(site.config.timezone)
+                .map_err(BuildError::Io)?,
+            None => opts.now.unwrap_or_else(Utc::now),
+        };
+        let kana = crate::source::terms::missing_kana(&site);
+        site.warnings.extend(kana);
+        let likely = crate::source::warnings::likely_mistakes(&site, now);
+        site.warnings.extend(likely);
         phases.mark("load");
         let urls = Urls::new(&site.config.base_url);
         let (terms, mut diags) = collect_term_table(&site);
@@ -265,7 +287,7 @@ impl Prepared {
         };
         // Each lab: its pages, calendar and assets, rendered, gated and
         // emitted in parallel.
-        let lab_pages = || -> Vec<(usize, PrivacyStats)> {
+        let lab_pages = || -> Vec<(usize, String, PrivacyStats)> {
             labs.par_iter()
                 .map_init(page_context, |ctx, &i| {
                     let lab = &site.labs[i];
@@ -285,21 +307,26 @@ impl Prepared {
                             Ok(bytes) => out.emit(OutputFile {
                                 path: format!("labs/{}/{}", lab.record.id, a.rel),
                                 bytes,
-                                origins: vec![Origin::Lab(lab.record.id.clone())],
+                                origins: vec![Origin::Asset {
+                                    lab: lab.record.id.clone(),
+                                    rel: a.rel.clone(),
+                                }],
                             }),
                             Err(e) => out.io_error(format!("{}: {e}", a.path.display())),
                         }
                     }
-                    (lab_pages.len(), lab_out.stats)
+                    (lab_pages.len(), lab.record.id.clone(), lab_out.stats)
                 })
                 .collect()
         };
         let (site_page_count, per_lab) = rayon::join(site_pages, lab_pages);
         let mut stats = PrivacyStats::default();
         let mut pages = site_page_count;
-        for (n, s) in per_lab {
+        let mut lab_stats = Vec::with_capacity(per_lab.len());
+        for (n, id, s) in per_lab {
             pages += n;
             stats.add(&s);
+            lab_stats.push((id, s));
         }
         let cards_changed = partial && public.changed_cards();
         if site_wide || labs.iter().any(|&i| public.in_feed(i)) {
@@ -318,8 +345,10 @@ impl Prepared {
         Ok(Rendered {
             pages,
             stats,
+            lab_stats,
             cards: public.into_cards(),
             cards_changed,
+            allowed_published: Vec::new(),
         })
     }
 
@@ -330,14 +359,15 @@ impl Prepared {
 
     /// Every error the render met: broken templates, duplicate paths,
     /// leaks, broken links, I/O. `links` are checked against the files
-    /// emitted and `kept` (the files of a partial rebuild that stay).
+    /// emitted and `kept` (the files of a partial rebuild that stay). On
+    /// success, the allowed terms found in the output.
     fn finish(
         &self,
         out: GatedSink,
         opts: &BuildOptions,
         links: &[Link],
         kept: &[&OutputFile],
-    ) -> Result<(), BuildError> {
+    ) -> Result<Vec<(String, Vec<String>)>, BuildError> {
         let gated = out.finish();
         let mut diags = Vec::new();
         if !links.is_empty() {
@@ -386,6 +416,6 @@ impl Prepared {
         if !gated.io_errors.is_empty() {
             return Err(BuildError::Io(gated.io_errors.join("\n")));
         }
-        Ok(())
+        Ok(gated.allowed)
     }
 }

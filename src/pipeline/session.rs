@@ -83,7 +83,13 @@ impl Session {
         let mut labs = Vec::new();
         for path in changed {
             let (id, file) = lab_path_parts(path)?;
-            if file == LAB_FILE || file.is_empty() {
+            // lab.yaml, survey.yaml and the form exports (under private/)
+            // can change the participants, whose identity terms the whole
+            // site is checked against: a full build.
+            if file == LAB_FILE
+                || file.is_empty()
+                || crate::source::is_never_published(std::path::Path::new(file))
+            {
                 return None;
             }
             let i = self

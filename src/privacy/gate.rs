@@ -24,6 +24,7 @@
 //! to the file's bytes, with an automaton of exactly the gate's terms (built
 //! the first time it is needed).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -39,15 +40,33 @@ use memchr::{memchr, memchr3};
 
 use super::normalize::{
     MapBuilder, Normalized, joins_cluster, normalize, normalize_append, normalize_term,
-    normalize_text,
+    normalize_text, push_gap,
 };
-use super::terms::{IdentityTerm, TermTable};
+use super::redact::table_flags;
+use super::rules::{Honorifics, View, counts, flags, for_each_match, is_word};
+use super::terms::{IdentityTerm, TermKind, TermTable};
+
+/// Table flags beyond [`flags`]: the pattern is one of the gate's terms.
+const IN_GATE: u8 = 8;
+/// The pattern is in `privacy.allow`: an occurrence the gate does not
+/// count is listed as allowed and published.
+const ALLOWED: u8 = 16;
 
 pub struct Gate {
     /// The distinct normalized terms the gate looks for.
     patterns: Vec<Box<str>>,
     /// Per pattern: the indices of the terms with that normalized form.
     pattern_terms: Vec<Vec<u32>>,
+    /// Per pattern: when an occurrence counts ([`flags`]).
+    gate_flags: Vec<u8>,
+    /// Per pattern of the table the gate was made from (the quick
+    /// automaton's numbering): [`flags`] as the gate applies them, with
+    /// [`IN_GATE`] and [`ALLOWED`].
+    table_flags: Vec<u8>,
+    honorifics: Honorifics,
+    /// Per allowed pattern of the table: the term as `privacy.allow`
+    /// writes it.
+    allowed_terms: HashMap<u32, String>,
     /// An automaton over exactly `patterns`: the exact scan's.
     exact: OnceLock<AhoCorasick>,
     /// An automaton that matches wherever `exact` does, and maybe more:
@@ -59,16 +78,20 @@ pub struct Gate {
     /// Tells this gate's clean-tag caches from another gate's (serve builds
     /// a new gate when the terms change).
     id: u64,
-    /// Per pattern of the table the gate was made from (the quick
-    /// automaton's numbering): an allowed term with no other term inside
-    /// it, whose occurrences the quick pass may step over. Empty when
-    /// nothing is allowed.
-    benign: Vec<bool>,
     /// ASCII characters that occur in some term. An escape that decodes to
     /// any other ASCII character (`&amp;`, `&quot;` when no term has `&` or
     /// `"`) cannot complete a term, so the exact scan's decoded view need
     /// not be searched for its sake.
     ascii_in_terms: [bool; 128],
+}
+
+/// What a scan of one file found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    pub hits: Vec<GateHit>,
+    /// Allowed terms (`privacy.allow`) that occur in the file, by their
+    /// pattern number in the table; see [`Gate::allowed_term`].
+    pub allowed: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,48 +179,63 @@ impl Gate {
 
     /// [`Gate::new`] from a table of the terms; hits name the indices the
     /// terms had when pushed into it.
+    ///
+    /// An allowed term that is a person's (a name part, a reading) does not
+    /// drop out: it falls under the honorific rule (`allow: [中間]` lets
+    /// 中間管理職 through, not 中間さん).
     pub fn from_table(table: &TermTable, allow: &[String]) -> Gate {
-        let allowed: HashSet<String> = allow.iter().map(|a| normalize_term(a)).collect();
+        let allowed: HashMap<String, &String> =
+            allow.iter().map(|a| (normalize_term(a), a)).collect();
         let mut patterns: Vec<Box<str>> = Vec::new();
         let mut pattern_terms: Vec<Vec<u32>> = Vec::new();
-        for (p, terms) in table.patterns.iter().zip(&table.terms) {
-            if allowed.contains(&**p) {
-                continue;
+        let mut gate_flags: Vec<u8> = Vec::new();
+        let mut allowed_terms = HashMap::new();
+        let mut tflags = table_flags(table);
+        for (i, (p, terms)) in table.patterns.iter().zip(&table.terms).enumerate() {
+            let mut f = tflags[i];
+            if let Some(written) = allowed.get(&**p) {
+                allowed_terms.insert(i as u32, (*written).clone());
+                f |= ALLOWED;
+                if table.kinds[i] != TermKind::Person {
+                    tflags[i] = f;
+                    continue;
+                }
+                f |= flags::HONORIFIC;
             }
+            tflags[i] = f | IN_GATE;
             patterns.push(p.clone());
             pattern_terms.push(terms.clone());
+            gate_flags.push(f & (flags::LATIN_START | flags::LATIN_END | flags::HONORIFIC));
         }
         let mut ascii_in_terms = [false; 128];
         for c in patterns.iter().flat_map(|p| p.bytes()).filter(u8::is_ascii) {
             ascii_in_terms[c as usize] = true;
         }
         let raw_view_always = RAW_VIEW_CHARS.iter().any(|&c| ascii_in_terms[c as usize]);
-        // An allowed term that has a gate term inside it (allowed 中間管理職,
-        // a participant's 中間) is no excuse: its every occurrence is a hit.
-        let benign = if allowed.is_empty() {
-            Vec::new()
-        } else {
-            table
-                .patterns
-                .iter()
-                .map(|a| allowed.contains(&**a) && !patterns.iter().any(|p| a.contains(&**p)))
-                .collect()
-        };
         Gate {
             patterns,
             pattern_terms,
+            gate_flags,
+            table_flags: tflags,
+            honorifics: table.honorifics.clone(),
+            allowed_terms,
             exact: OnceLock::new(),
             quick: None,
             raw_view_always,
             id: NEXT_GATE_ID.fetch_add(1, Ordering::Relaxed),
-            benign,
             ascii_in_terms,
         }
     }
 
+    /// An allowed term as `privacy.allow` writes it, by the pattern number
+    /// a [`Scan`] gives.
+    pub fn allowed_term(&self, pattern: u32) -> Option<&str> {
+        self.allowed_terms.get(&pattern).map(String::as_str)
+    }
+
     /// Use `automaton` for the quick pass: a leftmost-longest automaton of
-    /// the patterns of the table the gate was made from, in its order (the
-    /// redactor's). It must match wherever an
+    /// the patterns of the table the gate was made from, in its order, with
+    /// anchored searches supported (the redactor's). It must match wherever an
     /// automaton of the gate's terms would (the redactor's does: it has
     /// every usable term, the allowed ones too); a match it finds that the
     /// gate's terms don't only costs an exact scan. Saves building a second
@@ -219,25 +257,49 @@ impl Gate {
     /// Every term that occurs in `text` (HTML, XML, JSON, ICS or plain
     /// text), once per term, at its first occurrence; ordered by position.
     pub fn scan(&self, text: &str) -> Vec<GateHit> {
-        if self.patterns.is_empty() {
-            return Vec::new();
+        self.scan_file(text).hits
+    }
+
+    /// [`Gate::scan`], and the allowed terms that occur in `text` (found by
+    /// the quick pass, so only when the gate has the quick automaton).
+    pub fn scan_file(&self, text: &str) -> Scan {
+        let mut scan = Scan::default();
+        if self.patterns.is_empty() && self.allowed_terms.is_empty() {
+            return scan;
         }
         let (quick, numbering) = match self.quick.as_deref() {
             Some(q) => (q, Numbering::Table),
+            None if self.patterns.is_empty() => return scan,
             None => (self.exact(), Numbering::Gate),
         };
-        if !self.may_match_quick(quick, numbering, text) {
-            return Vec::new();
+        let mut allowed = Vec::new();
+        let maybe = self.may_match_quick(quick, numbering, text, &mut allowed);
+        allowed.sort_unstable();
+        allowed.dedup();
+        scan.allowed = allowed;
+        if !maybe || self.patterns.is_empty() {
+            return scan;
         }
+        scan.hits = self.exact_scan(text);
+        scan
+    }
+
+    /// The exact scan: each view on its own, mapped back to `text`.
+    fn exact_scan(&self, text: &str) -> Vec<GateHit> {
         let matcher = self.exact();
-        if !self.may_match(matcher, Numbering::Gate, text) {
+        // Tag and attribute names are markup, not text (`<li>`,
+        // `font-weight` in a `style` attribute's name is not, its value
+        // is); masked to NUL, which keeps every offset.
+        let masked = mask_markup(text);
+        let text: &str = &masked;
+        if !self.may_match(matcher, Numbering::Gate, text, &mut Vec::new()) {
             return Vec::new();
         }
         // Sparse: a site has many thousands of patterns, a page few hits.
         let mut first: HashMap<usize, Range<usize>> = HashMap::new();
 
         let plain = normalize(text);
-        find(matcher, &plain, &[], &mut first);
+        self.find(matcher, &plain, &[], &mut first);
 
         let unfolded =
             (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text, true));
@@ -254,12 +316,12 @@ impl Gate {
         if let Some((d, matters)) = &decoded {
             chain.insert(0, d);
             if *matters {
-                find(matcher, &normalize(&d.text), &chain, &mut first);
+                self.find(matcher, &normalize(&d.text), &chain, &mut first);
             }
         }
         if let Some(s) = &stripped {
             chain.insert(0, s);
-            find(matcher, &normalize(&s.text), &chain, &mut first);
+            self.find(matcher, &normalize(&s.text), &chain, &mut first);
         }
 
         let mut hits: Vec<GateHit> = first
@@ -279,37 +341,56 @@ impl Gate {
     /// exact scan searches. One buffer: the decoded text outside tags, then
     /// each tag, separated by NUL (which no term has, see
     /// `RAW_VIEW_CHARS`), normalized at once.
-    fn may_match_quick(&self, matcher: &AhoCorasick, numbering: Numbering, text: &str) -> bool {
+    fn may_match_quick(
+        &self,
+        matcher: &AhoCorasick,
+        numbering: Numbering,
+        text: &str,
+        allowed: &mut Vec<u32>,
+    ) -> bool {
         if self.raw_view_always {
-            return self.may_match(matcher, numbering, text);
+            return self.may_match(matcher, numbering, &mask_markup(text), allowed);
         }
         let unfolded =
             (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text, false));
         let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
-        if has_backslash_escape(base) && self.hit(matcher, numbering, &normalize_text(text)) {
-            return true;
+        let mut found = Vec::new();
+        if has_backslash_escape(base) {
+            let (plain, gaps) = normalize_text(&mask_markup(text));
+            let hit = self.hit(matcher, numbering, view(&plain, &gaps), &mut found);
+            allowed.extend(found.drain(..).map(|(p, _)| p));
+            if hit {
+                return true;
+            }
         }
-        let decoded = decode(base, |_| false, false);
+        // An escaped `<` (`&lt;`, `\u003c`, `%3C`) decodes to something that
+        // looks like a tag but is text a reader sees: then no tag is masked
+        // here (the exact scan, which masks before decoding, decides).
+        let decoded = decode(base, |c| matches!(c, '<' | '>'), false);
+        let mask = !decoded.as_ref().is_some_and(|(_, angle)| *angle);
         let source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
         // Normalizing the joined text equals joining the normalized pieces
         // (what the exact scan's views hold) unless a piece begins with a
         // character that composes with the one before it: then the exact
         // views decide.
-        let mut view = String::with_capacity(source.len() + 64);
+        // A tag between two pieces of text is a word boundary: a gap.
+        let mut joined = String::with_capacity(source.len() + 64);
+        let mut gaps: Vec<u32> = Vec::new();
         let mut tags: Vec<Range<usize>> = Vec::new();
         let mut joins = false;
         split_tags(source, |range, is_tag| {
             if is_tag {
                 tags.push(range);
+                push_gap(&mut gaps, joined.len());
             } else {
                 let piece = &source[range];
                 joins =
                     joins || (!tags.is_empty() && piece.chars().next().is_some_and(joins_cluster));
-                normalize_append(&mut view, piece);
+                normalize_append(&mut joined, &mut gaps, piece);
             }
         });
         if joins {
-            return self.may_match(matcher, numbering, text);
+            return self.may_match(matcher, numbering, &mask_markup(text), allowed);
         }
         // Tags are searched one by one (NUL between them), so a tag known
         // clean needs no search: most of a page's tags are the template's,
@@ -320,86 +401,158 @@ impl Gate {
                 cache.gate = self.id;
                 cache.tags.clear();
             }
-            let mut fresh: Vec<u128> = Vec::new();
+            // Each fresh tag's key and where it begins in `joined`.
+            let mut fresh: Vec<(u128, usize)> = Vec::new();
             for t in tags {
                 let tag = &source[t];
-                let key = TAG_HASHER.hash(tag.as_bytes()).as_u128();
+                // A tag clean with its names masked is not known clean
+                // without: another key.
+                let key = TAG_HASHER.hash(tag.as_bytes()).as_u128() ^ u128::from(!mask);
                 if cache.tags.contains(&key) {
                     continue;
                 }
-                fresh.push(key);
-                view.push('\0');
-                normalize_append(&mut view, tag);
+                joined.push('\0');
+                fresh.push((key, joined.len()));
+                if mask {
+                    normalize_append(&mut joined, &mut gaps, &mask_tag(tag));
+                } else {
+                    normalize_append(&mut joined, &mut gaps, tag);
+                }
             }
-            if self.hit(matcher, numbering, &view) {
+            let mut found = Vec::new();
+            let hit = self.hit(matcher, numbering, view(&joined, &gaps), &mut found);
+            if hit {
+                allowed.extend(found.into_iter().map(|(p, _)| p));
                 return true;
             }
             if cache.tags.len() + fresh.len() > MAX_CACHED_TAGS {
                 cache.tags.clear();
             }
-            cache.tags.extend(fresh);
+            // A tag with an allowed term is not cached: each page it is on
+            // counts as publishing the term.
+            let mut at_allowed: Vec<usize> = found.iter().map(|&(_, pos)| pos).collect();
+            at_allowed.sort_unstable();
+            for (i, &(key, start)) in fresh.iter().enumerate() {
+                let end = fresh.get(i + 1).map_or(usize::MAX, |&(_, s)| s);
+                let k = at_allowed.partition_point(|&pos| pos < start);
+                if at_allowed.get(k).is_none_or(|&pos| pos >= end) {
+                    cache.tags.insert(key);
+                }
+            }
+            allowed.extend(found.into_iter().map(|(p, _)| p));
             false
         })
     }
 
     /// Whether any view of `text` that [`Gate::scan`] searches contains a
     /// term: the same views, built without offset maps.
-    fn may_match(&self, matcher: &AhoCorasick, numbering: Numbering, text: &str) -> bool {
-        if self.hit(matcher, numbering, &normalize_text(text)) {
-            return true;
-        }
-        let unfolded =
-            (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text, false));
-        let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
-        let decoded = decode(base, |c| self.decoded_char_matters(c), false);
-        if let Some((d, true)) = &decoded
-            && self.hit(matcher, numbering, &normalize_text(&d.text))
-        {
-            return true;
-        }
-        let tagless_source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
-        strip_tags(tagless_source, false)
-            .is_some_and(|s| self.hit(matcher, numbering, &normalize_text(&s.text)))
-    }
-
-    /// Whether a gate term occurs in `hay` (a normalized view), by
-    /// `matcher`. The exact automaton has only gate terms. The quick one
-    /// (leftmost-longest, table numbering) also has the allowed terms: an
-    /// occurrence of a benign one is stepped over, but every position inside
-    /// it where another term starts is looked at too, since the
-    /// leftmost-longest search skips over them. Positions between matches
-    /// start no term (the search is leftmost), and terms starting where a
-    /// benign one starts are inside it, which `benign` excludes.
-    fn hit(&self, matcher: &AhoCorasick, numbering: Numbering, hay: &str) -> bool {
-        if numbering == Numbering::Gate || self.benign.is_empty() {
-            return matcher.is_match(hay);
-        }
-        let benign = |p: aho_corasick::PatternID| self.benign.get(p.as_usize()) == Some(&true);
-        for m in matcher.find_iter(hay) {
-            if !benign(m.pattern()) {
+    /// `text` has its markup names masked ([`mask_markup`]). Allowed terms
+    /// met on the way are added to `allowed`.
+    fn may_match(
+        &self,
+        matcher: &AhoCorasick,
+        numbering: Numbering,
+        text: &str,
+        allowed: &mut Vec<u32>,
+    ) -> bool {
+        let mut found = Vec::new();
+        let hit_in = |t: &str, found: &mut Vec<(u32, usize)>| {
+            let (n, gaps) = normalize_text(t);
+            self.hit(matcher, numbering, view(&n, &gaps), found)
+        };
+        let hit = (|| {
+            if hit_in(text, &mut found) {
                 return true;
             }
-            let mut from = m.start() + 1;
-            while from < m.end() {
-                match matcher.find(aho_corasick::Input::new(hay).range(from..)) {
-                    Some(n) if n.start() < m.end() => {
-                        if !benign(n.pattern()) {
-                            return true;
-                        }
-                        from = n.start() + 1;
-                    }
-                    _ => break,
-                }
+            let unfolded =
+                (text.contains("\r\n ") || text.contains("\r\n\t")).then(|| unfold(text, false));
+            let base = unfolded.as_ref().map_or(text, |u| u.text.as_str());
+            let decoded = decode(base, |c| self.decoded_char_matters(c), false);
+            if let Some((d, true)) = &decoded
+                && hit_in(&d.text, &mut found)
+            {
+                return true;
+            }
+            let tagless_source = decoded.as_ref().map_or(base, |(d, _)| d.text.as_str());
+            strip_tags(tagless_source, false).is_some_and(|s| hit_in(&s.text, &mut found))
+        })();
+        allowed.extend(found.into_iter().map(|(p, _)| p));
+        hit
+    }
+
+    /// Whether a gate term counts somewhere in `view` (a normalized
+    /// view), by `matcher`. The exact automaton (standard semantics, gate
+    /// numbering) has only gate terms, and every occurrence is looked at.
+    /// The quick one (leftmost-longest, table numbering) also has the
+    /// allowed terms; where a match does not count, [`for_each_match`]
+    /// still offers every other match it could hide. Allowed terms that
+    /// occur (as whole words) go to `allowed`, with their position.
+    fn hit(
+        &self,
+        matcher: &AhoCorasick,
+        numbering: Numbering,
+        view: View,
+        allowed: &mut Vec<(u32, usize)>,
+    ) -> bool {
+        if numbering == Numbering::Gate {
+            return matcher.find_overlapping_iter(view.text).any(|m| {
+                let f = self.gate_flags[m.pattern().as_usize()];
+                counts(f, &self.honorifics, view, m.start(), m.end())
+            });
+        }
+        let mut hit = false;
+        for_each_match(matcher, view.text, |m| {
+            let p = m.pattern().as_usize();
+            let f = self.table_flags[p];
+            if !is_word(f, view, m.start(), m.end()) {
+                return false;
+            }
+            if f & IN_GATE != 0
+                && (f & flags::HONORIFIC == 0 || self.honorifics.around(view, m.start(), m.end()))
+            {
+                hit = true;
+                return true;
+            }
+            if f & ALLOWED != 0 {
+                allowed.push((p as u32, m.start()));
+            }
+            false
+        });
+        hit
+    }
+
+    /// Record, per pattern, the earliest occurrence in `normalized` that
+    /// counts, mapped back through `chain` to the scanned text.
+    fn find(
+        &self,
+        matcher: &AhoCorasick,
+        normalized: &Normalized,
+        chain: &[&Normalized],
+        first: &mut HashMap<usize, Range<usize>>,
+    ) {
+        let v = view(&normalized.text, &normalized.gaps);
+        for m in matcher.find_overlapping_iter(&normalized.text) {
+            let p = m.pattern().as_usize();
+            if !counts(self.gate_flags[p], &self.honorifics, v, m.start(), m.end()) {
+                continue;
+            }
+            let r = normalized.original_range_through(m.range(), chain);
+            if first.get(&p).is_none_or(|old| r.start < old.start) {
+                first.insert(p, r);
             }
         }
-        false
     }
 
     /// Whether a character produced by decoding an escape could be part of
     /// a term occurrence that the plain view misses: it occurs in a term,
     /// or normalization drops it (white space), joining its neighbours.
+    /// An angle bracket matters too: the stripped view would take
+    /// `\u003cSaeki\u003e` for a tag, where a reader sees text.
     fn decoded_char_matters(&self, c: char) -> bool {
-        !c.is_ascii() || c.is_whitespace() || self.ascii_in_terms[c.to_ascii_lowercase() as usize]
+        !c.is_ascii()
+            || c.is_whitespace()
+            || matches!(c, '<' | '>')
+            || self.ascii_in_terms[c.to_ascii_lowercase() as usize]
     }
 }
 
@@ -417,21 +570,98 @@ fn has_backslash_escape(src: &str) -> bool {
     false
 }
 
-/// Record, per pattern, the earliest occurrence in `view`, mapped back
-/// through `chain` to the scanned text.
-fn find(
-    matcher: &AhoCorasick,
-    view: &Normalized,
-    chain: &[&Normalized],
-    first: &mut HashMap<usize, Range<usize>>,
-) {
-    for m in matcher.find_overlapping_iter(&view.text) {
-        let p = m.pattern().as_usize();
-        let r = view.original_range_through(m.range(), chain);
-        if first.get(&p).is_none_or(|old| r.start < old.start) {
-            first.insert(p, r);
+fn view<'a>(text: &'a str, gaps: &'a [u32]) -> View<'a> {
+    View { text, gaps }
+}
+
+/// `text` with the names of its tags and attributes masked ([`mask_tag`]).
+fn mask_markup(text: &str) -> Cow<'_, str> {
+    let mut out: Option<Vec<u8>> = None;
+    split_tags(text, |range, is_tag| {
+        if !is_tag {
+            return;
+        }
+        if let Cow::Owned(masked) = mask_tag(&text[range.clone()]) {
+            out.get_or_insert_with(|| text.as_bytes().to_vec())[range]
+                .copy_from_slice(masked.as_bytes());
+        }
+    });
+    match out {
+        // NUL bytes replaced whole characters: still UTF-8.
+        Some(bytes) => Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// A tag with its name and its attributes' names replaced by NUL bytes,
+/// one per byte: they are markup, not text (SPEC §7.1: `Li` is not in
+/// `<li>`), while attribute values stay (`alt="ヤマダ"`). Comments stay as
+/// they are.
+fn mask_tag(tag: &str) -> Cow<'_, str> {
+    let b = tag.as_bytes();
+    if !b.starts_with(b"<") || b.starts_with(b"<!--") {
+        return Cow::Borrowed(tag);
+    }
+    let mut out = b.to_vec();
+    let mut i = 1;
+    if matches!(b.get(i), Some(b'/' | b'!' | b'?')) {
+        i += 1;
+    }
+    let is_space = |c: u8| c.is_ascii_whitespace();
+    // The tag name.
+    while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'>' | b'/') {
+        out[i] = 0;
+        i += 1;
+    }
+    loop {
+        while i < b.len() && (is_space(b[i]) || matches!(b[i], b'/' | b'?')) {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            break;
+        }
+        // An attribute name.
+        let name_start = i;
+        while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'=' | b'>' | b'/') {
+            out[i] = 0;
+            i += 1;
+        }
+        if i == name_start {
+            // A stray `=`: step over it.
+            i += 1;
+            continue;
+        }
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        if b.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        // Its value, quoted or not.
+        match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {
+                while i < b.len() && !is_space(b[i]) && b[i] != b'>' {
+                    i += 1;
+                }
+            }
         }
     }
+    // Only ASCII-free names could hold multi-byte characters: masking
+    // byte by byte keeps the text UTF-8 either way (every byte of each
+    // such character becomes NUL, since a name runs to a space, `=`, `>`
+    // or `/`).
+    Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| tag.to_string()))
 }
 
 /// Undo ICS line folding (CRLF followed by a space or tab), so that escapes
@@ -635,11 +865,17 @@ fn strip_tags(src: &str, record: bool) -> Option<Normalized> {
     let mut out: Option<MapBuilder> = None;
     let mut any_tag = false;
     split_tags(src, |range, is_tag| {
+        let o = out.get_or_insert_with(|| MapBuilder::new(src.len(), record));
         if is_tag {
             any_tag = true;
+            // A tag is a word boundary: an invisible character, which
+            // normalization drops and records as a gap; not where the text
+            // after the tag would compose with the text before it.
+            if !src[range.end..].chars().next().is_some_and(joins_cluster) {
+                o.push_mapped_char('\u{200B}', range);
+            }
         } else {
-            out.get_or_insert_with(|| MapBuilder::new(src.len(), record))
-                .push_linear(&src[range.clone()], range.start);
+            o.push_linear(&src[range.clone()], range.start);
         }
     });
     if !any_tag {
@@ -651,7 +887,7 @@ fn strip_tags(src: &str, record: bool) -> Option<Normalized> {
 
 /// Split `src` into text and tags (and comments), in order, calling
 /// `piece(range, is_tag)` for each non-empty piece. A tag is `<` followed
-/// by a letter, `/`, `!` or `?`, up to the first `>` at most
+/// by a letter, `/`, `!`, `?` or NUL (a masked name), up to the first `>` at most
 /// [`MAX_TAG_LEN`] bytes on; a comment is `<!--` up to the first `-->`.
 fn split_tags(src: &str, mut piece: impl FnMut(Range<usize>, bool)) {
     let b = src.as_bytes();
@@ -674,7 +910,8 @@ fn split_tags(src: &str, mut piece: impl FnMut(Range<usize>, bool)) {
                 };
                 found.map(|e| e + 3)
             }
-            Some(c) if c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?') => {
+            // NUL: a tag whose name was masked (`mask_tag`).
+            Some(c) if c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?' | b'\0') => {
                 let found =
                     *next_gt.get_or_insert_with(|| memchr(b'>', &b[k + 1..]).map(|e| k + 1 + e));
                 let found = match found {
@@ -725,6 +962,7 @@ mod tests {
             company: Some("株式会社ヤマダ製作所"),
             aliases: &aliases,
             email: Some("taro@yamada.example"),
+            ..ParticipantIdentity::default()
         });
         terms.extend(deny_terms(&["競合商事".to_string()]));
         terms
@@ -983,6 +1221,7 @@ mod tests {
             company: Some("ヤマダ"),
             aliases: &[],
             email: None,
+            ..ParticipantIdentity::default()
         }));
         let hits = Gate::new(&terms, &[]).scan("ヤマダ");
         assert_eq!(hits.iter().map(|h| h.term).collect::<Vec<_>>(), vec![0, 1]);
@@ -992,6 +1231,116 @@ mod tests {
     fn unusable_terms_are_skipped() {
         let terms = deny_terms(&["林".to_string(), " ".to_string()]);
         assert!(Gate::new(&terms, &[]).scan("林 さん").is_empty());
+    }
+
+    /// The gate as a build makes it: from a table, with the redactor's
+    /// automaton for the quick pass.
+    fn built_gate(terms: &[IdentityTerm], allow: &[&str]) -> Gate {
+        let allow: Vec<String> = allow.iter().map(|a| a.to_string()).collect();
+        let redactor = crate::privacy::redact::Redactor::new(terms);
+        Gate::new(terms, &allow).with_quick_automaton(redactor.automaton())
+    }
+
+    fn hits_named(text: &str) -> Vec<String> {
+        let terms = crate::privacy::redact::tests::named();
+        let mut quick: Vec<String> = built_gate(&terms, &[])
+            .scan(text)
+            .into_iter()
+            .map(|h| terms[h.term].normalized.clone())
+            .collect();
+        let exact: Vec<String> = Gate::new(&terms, &[])
+            .scan(text)
+            .into_iter()
+            .map(|h| terms[h.term].normalized.clone())
+            .collect();
+        assert_eq!(quick, exact, "{text}");
+        quick.dedup();
+        quick
+    }
+
+    #[test]
+    fn markup_names_are_not_text() {
+        let page =
+            r#"<ul class="main"><li style="font-weight:bold">online AI email</li><wei></wei></ul>"#;
+        assert!(hits_named(page).is_empty());
+        assert_eq!(hits_named("<p>Li-san</p>"), ["li"]);
+        assert_eq!(hits_named(r#"<img alt="Wei" src="a.png">"#), ["wei"]);
+        assert_eq!(hits_named("<p>Hello</p><p>Li-san</p>"), ["li"]);
+        assert_eq!(hits_named("<p>Ai <b>Sato</b></p>"), ["aisato", "sato"]);
+        assert_eq!(
+            mask_tag(r#"<li class="x" data-y=z hidden>"#),
+            "<\0\0 \0\0\0\0\0=\"x\" \0\0\0\0\0\0=z \0\0\0\0\0\0>"
+        );
+        assert_eq!(mask_tag("<!-- li -->"), "<!-- li -->");
+        assert_eq!(mask_tag("</li>"), "</\0\0>");
+    }
+
+    #[test]
+    fn an_escaped_tag_is_text() {
+        assert_eq!(hits_named("<p>&lt;Saeki&gt; said</p>"), ["saeki"]);
+        assert_eq!(hits_named(r#"{"q":"\u003cSaeki\u003e"}"#), ["saeki"]);
+        assert_eq!(hits_named("<p>&lt;li&gt;Li-san&lt;/li&gt;</p>"), ["li"]);
+        // A real tag of that name is markup, before and after.
+        assert!(hits_named("<saeki>x</saeki>").is_empty());
+        assert_eq!(
+            hits_named("<saeki>x</saeki><p>&lt;Saeki&gt;</p>"),
+            ["saeki"]
+        );
+    }
+
+    #[test]
+    fn the_honorific_rule_in_the_gate() {
+        assert_eq!(
+            hits_named("<p>林業と森林、つもり、メモリ、さえき駅、positive</p>"),
+            Vec::<String>::new()
+        );
+        assert_eq!(hits_named("<p>林さんの工夫</p>"), ["林"]);
+        assert_eq!(hits_named("<p>林<b>部長</b></p>"), ["林"]);
+        assert_eq!(hits_named("<p>さえき様</p>"), ["さえき"]);
+        assert_eq!(hits_named("<p>Mr. Saeki</p>"), ["saeki"]);
+        assert_eq!(hits_named("<p>さえきなおき</p>"), ["さえきなおき"]);
+        assert_eq!(hits_named(r#"{"q":"\u6797\u3055\u3093"}"#), ["林"]);
+    }
+
+    #[test]
+    fn an_allowed_name_part_falls_under_the_honorific_rule() {
+        let terms = participant_terms(&ParticipantIdentity {
+            lab: "l",
+            id: "p",
+            name: Some("中間 千尋"),
+            ..ParticipantIdentity::default()
+        });
+        let gate = built_gate(&terms, &["中間"]);
+        let scan = gate.scan_file("<p>中間管理職の話</p>");
+        assert!(scan.hits.is_empty());
+        assert_eq!(scan.allowed.len(), 1);
+        assert_eq!(gate.allowed_term(scan.allowed[0]), Some("中間"));
+        assert_eq!(gate.scan("<p>中間さんの話</p>").len(), 1);
+        assert_eq!(
+            Gate::new(&terms, &["中間".to_string()])
+                .scan("中間さん")
+                .len(),
+            1
+        );
+        // An allowed word that is no one's name drops out.
+        let deny = deny_terms(&["ラボ".to_string()]);
+        let gate = built_gate(&deny, &["ラボ"]);
+        assert!(gate.scan("ラボさん").is_empty());
+    }
+
+    #[test]
+    fn allowed_terms_in_a_cached_tag_are_found_on_every_page() {
+        let terms = deny_terms(&["ラボ".to_string(), "競合商事".to_string()]);
+        let gate = built_gate(&terms, &["ラボ"]);
+        let page = r#"<meta content="1on1ラボ"><link href="a.css"><p>本文</p>"#;
+        for _ in 0..3 {
+            let scan = gate.scan_file(page);
+            assert!(scan.hits.is_empty());
+            assert_eq!(scan.allowed.len(), 1);
+        }
+        // The clean tags were cached (`<link>`, `<p>`, `</p>`), the one
+        // with the allowed term not.
+        CLEAN_TAGS.with_borrow(|c| assert_eq!(c.tags.len(), 3));
     }
 
     #[test]
@@ -1021,6 +1370,7 @@ mod tests {
                 company: Some(&format!("株式会社テスト{i}")),
                 aliases: &aliases,
                 email: Some(&format!("p{i}@example.com")),
+                ..ParticipantIdentity::default()
             }));
         }
         let gate = Gate::new(&terms, &[]);
@@ -1074,6 +1424,41 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
+        /// With whole-word Latin terms and the honorific rule, the quick
+        /// pass (leftmost-longest, falling back on refused matches) never
+        /// calls a file clean that the exact scan (every match) finds a
+        /// term in, and both agree on the terms.
+        #[test]
+        fn quick_pass_with_word_and_honorific_rules_agrees_with_the_exact_scan(
+            pieces in prop::collection::vec(0usize..22, 0..14),
+            allow_li in any::<bool>(),
+        ) {
+            const PIECES: [&str; 22] = [
+                "li", "ai", "sato", "wei", "-san", "さん", "mr.", " ", "<b>", "</b>",
+                "x", "林", "森", "業", "online", "部長", "さえき", "サエキ", "naoki",
+                "なおき", "Saeki", "\u{3000}",
+            ];
+            let text: String = pieces.iter().map(|&p| PIECES[p]).collect();
+            let terms = crate::privacy::redact::tests::named();
+            let allow: &[&str] = if allow_li { &["li", "林"] } else { &[] };
+            let quick = built_gate(&terms, allow);
+            let allow: Vec<String> = allow.iter().map(|a| a.to_string()).collect();
+            let exact = Gate::new(&terms, &allow);
+            let found = |g: &Gate| {
+                let mut t: Vec<usize> = g.scan(&text).into_iter().map(|h| h.term).collect();
+                t.sort_unstable();
+                t
+            };
+            prop_assert_eq!(found(&quick), found(&exact), "{:?}", text);
+            // And the redactor (of plain text: quotes) leaves nothing the
+            // gate would find.
+            if !text.contains('<') {
+                let redacted = crate::privacy::redact::Redactor::new(&terms).redact(&text).text;
+                let gate = Gate::new(&terms, &[]);
+                prop_assert!(gate.scan(&redacted).is_empty(), "{:?} -> {:?}", text, redacted);
+            }
+        }
+
         /// The quick pass on the redactor's automaton, with allowed terms,
         /// never calls a file clean that the exact scan finds a term in.
         #[test]
@@ -1124,8 +1509,11 @@ mod tests {
             let mut inserted = Vec::new();
             for (filler, which, d, e) in &pieces {
                 let term = &terms[which % terms.len()];
+                // Brackets: a Latin term counts only as a whole word.
                 text.push_str(filler);
+                text.push('「');
                 text.push_str(&escape(&disguise(term, d), e));
+                text.push('」');
                 inserted.push(normalize_term(term));
             }
             text.push_str("</p></body></html>");

@@ -3,5 +3,7 @@
 
 pub mod gate;
 pub mod normalize;
+pub mod readings;
 pub mod redact;
+pub mod rules;
 pub mod terms;

@@ -21,6 +21,10 @@ use unicode_normalization::char::is_combining_mark;
 #[derive(Clone, Debug)]
 pub struct Normalized {
     pub text: String,
+    /// Ascending offsets in `text` where something was dropped (white
+    /// space, a middle dot, an invisible character): word boundaries the
+    /// text no longer shows (see `rules`).
+    pub gaps: Vec<u32>,
     map: OffsetMap,
 }
 
@@ -49,9 +53,10 @@ pub fn normalize(original: &str) -> Normalized {
 }
 
 /// The normalized text alone, without the map back to the original (the
-/// leak gate's quick pass).
-pub(crate) fn normalize_text(original: &str) -> String {
-    normalize_impl(original, false, false).text
+/// leak gate's quick pass), with its gaps.
+pub(crate) fn normalize_text(original: &str) -> (String, Vec<u32>) {
+    let n = normalize_impl(original, false, false);
+    (n.text, n.gaps)
 }
 
 /// The normalized form of a term: `normalize(s).text`.
@@ -140,6 +145,7 @@ fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
 /// gate's decoding passes.
 pub(crate) struct MapBuilder {
     text: String,
+    gaps: Vec<u32>,
     segments: Vec<Segment>,
     /// Whether to keep the map: the leak gate's first, quick pass needs only
     /// the text.
@@ -150,9 +156,15 @@ impl MapBuilder {
     pub(crate) fn new(capacity: usize, record: bool) -> MapBuilder {
         MapBuilder {
             text: String::with_capacity(capacity),
+            gaps: Vec::new(),
             segments: Vec::new(),
             record,
         }
+    }
+
+    /// Something was dropped here: a word boundary.
+    pub(crate) fn gap(&mut self) {
+        push_gap(&mut self.gaps, self.text.len());
     }
 
     /// Append `s`, which has the same length as the original bytes at
@@ -209,6 +221,7 @@ impl MapBuilder {
     pub(crate) fn finish(self, original_len: usize) -> Normalized {
         Normalized {
             text: self.text,
+            gaps: self.gaps,
             map: OffsetMap {
                 segments: self.segments,
                 original_len,
@@ -223,7 +236,7 @@ impl MapBuilder {
 /// normalize to themselves (lower-case ASCII but white space, kana, CJK
 /// ideographs) are copied as they are; only what lies between them goes
 /// through the general path, a whole cluster at a time.
-pub(crate) fn normalize_append(buf: &mut String, original: &str) {
+pub(crate) fn normalize_append(buf: &mut String, gaps: &mut Vec<u32>, original: &str) {
     let b = original.as_bytes();
     let mut verbatim_from = 0;
     let mut i = 0;
@@ -234,6 +247,8 @@ pub(crate) fn normalize_append(buf: &mut String, original: &str) {
                 buf.push_str(&original[verbatim_from..i]);
                 if x.is_ascii_uppercase() {
                     buf.push(x.to_ascii_lowercase() as char);
+                } else {
+                    push_gap(gaps, buf.len());
                 }
                 i += 1;
                 verbatim_from = i;
@@ -276,15 +291,25 @@ pub(crate) fn normalize_append(buf: &mut String, original: &str) {
             .map_or(b.len(), |(k, _)| i + k);
         let mut out = MapBuilder {
             text: std::mem::take(buf),
+            gaps: std::mem::take(gaps),
             segments: Vec::new(),
             record: false,
         };
         normalize_into(&mut out, &original[start..end], false);
         *buf = out.text;
+        *gaps = out.gaps;
         verbatim_from = end;
         i = end;
     }
     buf.push_str(&original[verbatim_from..]);
+}
+
+/// Record a gap at `pos` (once).
+pub(crate) fn push_gap(gaps: &mut Vec<u32>, pos: usize) {
+    let pos = pos as u32;
+    if gaps.last() != Some(&pos) {
+        gaps.push(pos);
+    }
 }
 
 /// Whether `c` normalizes to itself whatever its neighbours (a cluster of
@@ -361,6 +386,8 @@ fn push_ascii_run(out: &mut MapBuilder, run: &str, orig_start: usize, keep_space
             push_ascii_lower(out, &run[start..k], orig_start + start);
             if keep_space {
                 out.push_linear(" ", orig_start + k);
+            } else {
+                out.gap();
             }
             start = k + 1;
         }
@@ -417,12 +444,19 @@ fn push_char(
         return;
     }
     scratch.clear();
+    let mut dropped = None;
     for d in std::iter::once(c).nfkc() {
         for l in d.to_lowercase() {
-            if let Some(k) = classify(l, keep_space) {
-                scratch.push(k);
+            match classify(l, keep_space) {
+                Some(k) => scratch.push(k),
+                None => {
+                    dropped.get_or_insert(scratch.len());
+                }
             }
         }
+    }
+    if let Some(at) = dropped {
+        push_gap(&mut out.gaps, out.text.len() + at);
     }
     let mut produced = scratch.chars();
     let linear = matches!((produced.next(), produced.next()), (Some(k), None) if k.len_utf8() == c.len_utf8());
@@ -448,12 +482,19 @@ fn push_cluster(
         '\u{309C}' => '\u{309A}',
         other => other,
     });
+    let mut dropped = None;
     for d in premapped.nfkc() {
         for l in d.to_lowercase() {
-            if let Some(k) = classify(l, keep_space) {
-                scratch.push(k);
+            match classify(l, keep_space) {
+                Some(k) => scratch.push(k),
+                None => {
+                    dropped.get_or_insert(scratch.len());
+                }
             }
         }
+    }
+    if let Some(at) = dropped {
+        push_gap(&mut out.gaps, out.text.len() + at);
     }
     out.push_mapped(scratch, orig_start..orig_start + cluster.len());
 }
@@ -679,8 +720,12 @@ mod tests {
             s in "[\\s\\S]{0,40}|[aA\\u{301}\\u{3099}\\u{309B}\\u{FF9E}かカｶ山\\u{3000} \\u{1100}\\u{1161}\\u{11A8}é-ーｰ・\\u{200B}Ａ]{0,40}",
         ) {
             let mut buf = prefix.clone();
-            normalize_append(&mut buf, &s);
-            prop_assert_eq!(buf, format!("{prefix}{}", normalize_text(&s)));
+            let mut gaps = Vec::new();
+            normalize_append(&mut buf, &mut gaps, &s);
+            let (text, want_gaps) = normalize_text(&s);
+            prop_assert_eq!(buf, format!("{prefix}{text}"));
+            let shifted: Vec<u32> = want_gaps.iter().map(|g| g + prefix.len() as u32).collect();
+            prop_assert_eq!(gaps, shifted);
         }
 
         #[test]

@@ -8,9 +8,10 @@ use std::cmp::Reverse;
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind, StartKind};
 
 use super::normalize::{normalize, normalize_loose};
+use super::rules::{self, Honorifics, View, counts, for_each_match, word_flags};
 use super::terms::{IdentityTerm, TermKind, TermTable, legal_form_after, legal_form_before};
 
 const COMPANY: &str = "〇〇社";
@@ -31,6 +32,9 @@ pub struct Redactor {
     /// Per pattern of `matcher`: the kind of the first term with that
     /// normalized form.
     kinds: Vec<TermKind>,
+    /// Per pattern: when an occurrence counts ([`rules::flags`]).
+    flags: Vec<u8>,
+    honorifics: Honorifics,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,9 +67,13 @@ impl Redactor {
     }
 
     pub fn from_table(table: &TermTable) -> Redactor {
+        // Anchored searches too: where a match does not count (not a whole
+        // word, no honorific), the shorter ones at the same place are
+        // tried (`rules::for_each_match`).
         let matcher = (!table.patterns.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Both)
                 .build(table.patterns.iter().map(|p| p.as_bytes()))
                 .map(Arc::new)
                 .expect("identity terms build an automaton")
@@ -73,12 +81,16 @@ impl Redactor {
         Redactor {
             matcher,
             kinds: table.kinds.clone(),
+            flags: table_flags(table),
+            honorifics: table.honorifics.clone(),
         }
     }
 
     /// The automaton of every usable term (those with no
-    /// [`term_problem`](crate::privacy::terms::term_problem)), allowed terms included: it matches wherever the
-    /// leak gate's terms occur, so the gate's quick pass can use it.
+    /// [`term_problem`](crate::privacy::terms::term_problem)), allowed
+    /// terms included: it matches wherever the leak gate's terms occur, so
+    /// the gate's quick pass can use it. Leftmost-longest, with anchored
+    /// searches supported.
     pub fn automaton(&self) -> Option<Arc<AhoCorasick>> {
         self.matcher.clone()
     }
@@ -108,7 +120,15 @@ impl Redactor {
         let mut spans = Vec::new();
         if let Some(matcher) = &self.matcher {
             let norm = normalize(text);
-            for m in matcher.find_iter(&norm.text) {
+            let view = View {
+                text: &norm.text,
+                gaps: &norm.gaps,
+            };
+            for_each_match(matcher, &norm.text, |m| {
+                let p = m.pattern().as_usize();
+                if !counts(self.flags[p], &self.honorifics, view, m.start(), m.end()) {
+                    return false;
+                }
                 let mut range = m.range();
                 let placeholder = match self.kinds[m.pattern().as_usize()] {
                     TermKind::Company | TermKind::Denied => {
@@ -126,7 +146,8 @@ impl Redactor {
                     placeholder,
                     rank: 0,
                 });
-            }
+                true
+            });
         }
         if text
             .bytes()
@@ -180,6 +201,17 @@ impl Redactor {
             count: merged.len(),
         }
     }
+}
+
+/// Per pattern of `table`: its word flags, and whether it is under the
+/// honorific rule.
+pub(crate) fn table_flags(table: &TermTable) -> Vec<u8> {
+    table
+        .patterns
+        .iter()
+        .zip(&table.honorific)
+        .map(|(p, &h)| word_flags(p) | if h { rules::flags::HONORIFIC } else { 0 })
+        .collect()
 }
 
 /// Whether the text after a company match goes on with 社 (ヤマダ社), which
@@ -372,6 +404,7 @@ pub(crate) mod tests {
             company: Some("株式会社ヤマダ製作所"),
             aliases: &aliases,
             email: Some("taro@yamada.example"),
+            ..ParticipantIdentity::default()
         });
         terms.extend(deny_terms(&["競合商事".to_string()]));
         terms
@@ -424,6 +457,7 @@ pub(crate) mod tests {
             company: Some("株式会社ヤマダ"),
             aliases: &[],
             email: None,
+            ..ParticipantIdentity::default()
         });
         let r = Redactor::new(&terms);
         assert_eq!(r.redact("株式会社ヤマダにて").text, "〇〇社にて");
@@ -540,6 +574,128 @@ pub(crate) mod tests {
         assert_eq!(r.redact("林さんと競合").text, "林さんと〇〇社");
     }
 
+    /// 佐伯 直樹 (with kana and a nickname), 林 亮, Li Wei, Ai Sato.
+    pub(crate) fn named() -> Vec<IdentityTerm> {
+        let nicknames = vec!["サエ".to_string()];
+        let mut terms = participant_terms(&ParticipantIdentity {
+            lab: "l",
+            id: "p1",
+            name: Some("佐伯 直樹"),
+            kana: Some("さえき なおき"),
+            nicknames: &nicknames,
+            company: Some("東雲重工業株式会社"),
+            ..ParticipantIdentity::default()
+        });
+        for (id, name, kana) in [
+            ("p2", "林 亮", Some("はやし りょう")),
+            ("p3", "Li Wei", None),
+            ("p4", "Ai Sato", None),
+            ("p5", "伊東 学", Some("いとう まなぶ")),
+            ("p6", "森 陽子", Some("もり ようこ")),
+        ] {
+            terms.extend(participant_terms(&ParticipantIdentity {
+                lab: "l",
+                id,
+                name: Some(name),
+                kana,
+                ..ParticipantIdentity::default()
+            }));
+        }
+        terms
+    }
+
+    fn redact_named(text: &str) -> String {
+        Redactor::new(&named()).redact(text).text
+    }
+
+    #[test]
+    fn readings_are_redacted_and_the_honorific_stays() {
+        for (text, want) in [
+            ("サエキさんが", "〇〇さんが"),
+            ("さえき様に", "〇〇様に"),
+            ("ｻｴｷさん", "〇〇さん"),
+            ("Saeki-san said", "〇〇-san said"),
+            ("Mr. Saeki said", "Mr. 〇〇 said"),
+            ("SAEKI said", "〇〇 said"),
+            ("サエキナオキです", "〇〇です"),
+            ("Naoki Saeki", "〇〇"),
+            ("Itō-san", "〇〇-san"),
+            ("Itoh", "〇〇"),
+            ("イトウマナブ", "〇〇"),
+            ("サエが来た", "〇〇が来た"),
+            ("林さんの工夫", "〇〇さんの工夫"),
+            ("林 部長の工夫", "〇〇 部長の工夫"),
+            ("モリさん", "〇〇さん"),
+        ] {
+            assert_eq!(redact_named(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn ordinary_words_are_not_names() {
+        for text in [
+            "つもり",
+            "メモリ",
+            "positive",
+            "林業と森林",
+            "さえきという地名",
+            "モリモリ食べる",
+            "Itoman",
+        ] {
+            assert_eq!(redact_named(text), text);
+        }
+    }
+
+    #[test]
+    fn latin_names_are_whole_words() {
+        let clean = "online <li> main AI email font-weight Weiss Satoshi";
+        assert_eq!(redact_named(clean), clean);
+        for (text, want) in [
+            ("Li-san said", "〇〇-san said"),
+            ("Li san said", "〇〇 san said"),
+            ("Ms. Ai", "Ms. 〇〇"),
+            ("Aiさん", "〇〇さん"),
+            ("Wei said", "〇〇 said"),
+            ("Ai Sato", "〇〇"),
+            ("Sato Ai", "〇〇"),
+            ("佐藤Sato氏", "佐藤〇〇氏"),
+        ] {
+            assert_eq!(redact_named(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn legal_marks_go_with_the_company() {
+        for text in [
+            "㈱東雲重工業",
+            "(株)東雲重工業",
+            "（株）東雲重工業",
+            "株式会社東雲重工業",
+            "東雲重工業株式会社",
+            "東雲重工業 株式会社",
+            "東雲重工業(株)",
+            "東雲重工業㈱",
+        ] {
+            assert_eq!(
+                redact_named(&format!("{text}の事例")),
+                "〇〇社の事例",
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn privacy_honorifics_extend_the_list() {
+        let terms = named();
+        let mut table = TermTable::with_honorifics(&["殿".to_string()]);
+        for t in &terms {
+            table.push(t.normalized.clone(), t.kind.clone(), t.context);
+        }
+        let r = Redactor::from_table(&table.finish());
+        assert_eq!(r.redact("林殿へ").text, "〇〇殿へ");
+        assert_eq!(redact_named("林殿へ"), "林殿へ");
+    }
+
     #[test]
     fn redactor_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
@@ -628,9 +784,12 @@ pub(crate) mod tests {
             let identity: Vec<IdentityTerm> = deny_terms(&terms);
             let redactor = Redactor::new(&identity);
             let mut text = String::new();
+            // Brackets: a Latin term counts only as a whole word.
             for (filler, which, choice) in &pieces {
                 text.push_str(filler);
+                text.push('「');
                 text.push_str(&disguise(&terms[which % terms.len()], choice));
+                text.push('」');
             }
             text.push_str(&tail);
             let out = redactor.redact(&text).text;

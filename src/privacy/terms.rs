@@ -2,13 +2,15 @@
 //! lab (SPEC §7.1). Redaction replaces them in quoted text; the leak gate
 //! fails the build when one appears in any output file.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::normalize::{normalize, normalize_term};
+use super::readings::readings;
+use super::rules::{Honorifics, is_latin_alnum};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TermKind {
@@ -16,6 +18,19 @@ pub enum TermKind {
     Person,
     Email,
     Denied,
+}
+
+/// Where an occurrence of a term counts (SPEC §7.1). Either way a term
+/// that begins or ends in Latin script counts only as a whole word there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    Anywhere,
+    /// Only where an honorific or title follows (林さん, サエキ様, Li-san)
+    /// or a Latin title comes before (Mr. Li): a one-character name part,
+    /// the kana reading of a single part, a Latin part or reading of fewer
+    /// than three letters. They are too often part of ordinary words
+    /// (もり in つもり, Li in online).
+    Honorific,
 }
 
 /// Whose term it is: what a leak report names instead of the term itself.
@@ -29,11 +44,19 @@ pub enum TermOwner {
 pub struct IdentityTerm {
     pub owner: TermOwner,
     pub kind: TermKind,
+    pub context: Context,
     /// The term as written (or as derived: a name part, a company without
     /// its legal form).
     pub source: String,
     /// `normalize_term(&source)`.
     pub normalized: String,
+}
+
+impl IdentityTerm {
+    /// Why the term would make the gate useless ([`term_problem_in`]).
+    pub fn problem(&self) -> Option<&'static str> {
+        term_problem_in(&self.normalized, self.context)
+    }
 }
 
 /// The distinct usable normalized terms of a site: what the redactor and
@@ -47,6 +70,12 @@ pub struct TermTable {
     pub patterns: Vec<Box<str>>,
     /// Per pattern: the kind of its first term.
     pub kinds: Vec<TermKind>,
+    /// Per pattern: every term with that form is under the honorific rule
+    /// ([`Context::Honorific`]).
+    pub honorific: Vec<bool>,
+    /// The honorifics the honorific rule looks for (the closed list and
+    /// `privacy.honorifics`).
+    pub honorifics: Honorifics,
     /// Per pattern: the indices (in the order the terms were pushed) of
     /// every term with that form.
     pub terms: Vec<Vec<u32>>,
@@ -59,25 +88,39 @@ impl TermTable {
     pub fn from_terms(terms: &[IdentityTerm]) -> TermTable {
         let mut table = TermTable::default();
         for t in terms {
-            table.push(t.normalized.clone(), t.kind.clone());
+            table.push(t.normalized.clone(), t.kind.clone(), t.context);
         }
         table.finish()
+    }
+
+    /// An empty table whose honorific rule also knows `extra` (site.yaml's
+    /// `privacy.honorifics`).
+    pub fn with_honorifics(extra: &[String]) -> TermTable {
+        TermTable {
+            honorifics: Honorifics::new(extra),
+            ..TermTable::default()
+        }
     }
 
     /// Add the next term, by its normalized form. One with a
     /// [`term_problem`] gets an index but no pattern (the caller reports
     /// it).
-    pub fn push(&mut self, normalized: String, kind: TermKind) {
+    pub fn push(&mut self, normalized: String, kind: TermKind, context: Context) {
         let index = self.pushed;
         self.pushed += 1;
-        if term_problem(&normalized).is_some() {
+        if term_problem_in(&normalized, context).is_some() {
             return;
         }
+        let honorific = context == Context::Honorific;
         let p = match self.index.get(normalized.as_str()) {
-            Some(&p) => p as usize,
+            Some(&p) => {
+                self.honorific[p as usize] &= honorific;
+                p as usize
+            }
             None => {
                 let p = self.kinds.len();
                 self.kinds.push(kind);
+                self.honorific.push(honorific);
                 self.terms.push(Vec::new());
                 self.index.insert(normalized.into_boxed_str(), p as u32);
                 p
@@ -98,11 +141,16 @@ impl TermTable {
 }
 
 /// The private identity of one participant, as read from lab.yaml.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ParticipantIdentity<'a> {
     pub lab: &'a str,
     pub id: &'a str,
     pub name: Option<&'a str>,
+    /// The reading of the name, parts separated by white space
+    /// (`さえき なおき`).
+    pub kana: Option<&'a str>,
+    /// Other names the person goes by: a person's, so `〇〇` in quotes.
+    pub nicknames: &'a [String],
     pub company: Option<&'a str>,
     pub aliases: &'a [String],
     pub email: Option<&'a str>,
@@ -111,7 +159,7 @@ pub struct ParticipantIdentity<'a> {
 /// Collects terms, deduplicated by normalized form.
 struct TermSet {
     owner: TermOwner,
-    seen: HashSet<String>,
+    seen: HashMap<String, usize>,
     terms: Vec<IdentityTerm>,
 }
 
@@ -119,69 +167,130 @@ impl TermSet {
     fn new(owner: TermOwner) -> TermSet {
         TermSet {
             owner,
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             terms: Vec::new(),
         }
     }
 
     /// A term the author wrote: kept even when it is unusable, so that the
     /// caller can report it (see [`term_problem`]).
-    fn written(&mut self, kind: TermKind, source: &str) {
+    fn written(&mut self, kind: TermKind, source: &str, context: Context) {
         let normalized = normalize_term(source);
-        self.push(kind, source, normalized);
+        self.push(kind, source, normalized, context);
     }
 
     /// A term derived from one the author wrote: dropped when unusable,
     /// since the term it came from still stands and the author has nothing
     /// to fix.
-    fn derived(&mut self, kind: TermKind, source: &str) {
+    fn derived(&mut self, kind: TermKind, source: &str, context: Context) {
         let normalized = normalize_term(source);
-        if term_problem(&normalized).is_none() {
-            self.push(kind, source, normalized);
+        if term_problem_in(&normalized, context).is_none() {
+            self.push(kind, source, normalized, context);
         }
     }
 
-    fn push(&mut self, kind: TermKind, source: &str, normalized: String) {
-        if self.seen.insert(normalized.clone()) {
-            self.terms.push(IdentityTerm {
-                owner: self.owner.clone(),
-                kind,
-                source: source.to_string(),
-                normalized,
-            });
+    /// The first term of a form wins, but one that counts anywhere lifts
+    /// an earlier one under the honorific rule.
+    fn push(&mut self, kind: TermKind, source: &str, normalized: String, context: Context) {
+        match self.seen.get(&normalized) {
+            Some(&i) => {
+                if context == Context::Anywhere {
+                    self.terms[i].context = Context::Anywhere;
+                }
+            }
+            None => {
+                self.seen.insert(normalized.clone(), self.terms.len());
+                self.terms.push(IdentityTerm {
+                    owner: self.owner.clone(),
+                    kind,
+                    context,
+                    source: source.to_string(),
+                    normalized,
+                });
+            }
         }
     }
 }
 
-/// All identity terms of one participant (SPEC §7.1): the name, each part of
-/// the name of two or more characters, the company, the company without its
-/// legal form, every alias (and each without its legal form), the e-mail
-/// address. Deduplicated by normalized form; the first kind wins.
+/// Where a name part, nickname or reading counts: under the honorific rule
+/// when it is one character, or Latin of fewer than three letters.
+fn name_context(term: &str) -> Context {
+    let normalized = normalize_term(term);
+    let n = normalized.chars().count();
+    let latin = normalized
+        .chars()
+        .all(|c| is_latin_alnum(c) || c == '-' || c == '\'');
+    if n <= 1 || (latin && n < 3) {
+        Context::Honorific
+    } else {
+        Context::Anywhere
+    }
+}
+
+/// A name in Latin script (Li Wei), which people also write surname first.
+fn is_latin_name(name: &str) -> bool {
+    normalize_term(name)
+        .chars()
+        .all(|c| is_latin_alnum(c) || matches!(c, '-' | '\'' | '.'))
+}
+
+/// All identity terms of one participant (SPEC §7.1): the name (a Latin
+/// one in both orders), each part of the name (one character, or Latin of
+/// fewer than three letters: under the honorific rule), every nickname, the
+/// readings from `kana` (each part's in kana under the honorific rule, the
+/// whole name's anywhere), the company, the company without its legal form,
+/// every alias (and each without its legal form), the e-mail address.
+/// Deduplicated by normalized form; the first kind wins.
 pub fn participant_terms(p: &ParticipantIdentity) -> Vec<IdentityTerm> {
+    use Context::{Anywhere, Honorific};
     let mut set = TermSet::new(TermOwner::Participant {
         lab: p.lab.to_string(),
         participant: p.id.to_string(),
     });
     if let Some(name) = p.name {
-        set.written(TermKind::Person, name);
-        for part in name_parts(name) {
-            if normalize_term(part).chars().count() >= 2 {
-                set.derived(TermKind::Person, part);
-            }
+        let parts: Vec<&str> = name_parts(name).collect();
+        let context = if parts.len() > 1 {
+            Anywhere
+        } else {
+            name_context(name)
+        };
+        set.written(TermKind::Person, name, context);
+        for part in &parts {
+            set.derived(TermKind::Person, part, name_context(part));
+        }
+        if parts.len() > 1 && is_latin_name(name) {
+            let mut reversed = parts.clone();
+            reversed.reverse();
+            set.derived(TermKind::Person, &reversed.join(" "), Anywhere);
+        }
+    }
+    for nickname in p.nicknames {
+        set.written(TermKind::Person, nickname, name_context(nickname));
+    }
+    if let Some(kana) = p.kana {
+        let r = readings(kana);
+        for whole in &r.whole {
+            set.derived(TermKind::Person, whole, Anywhere);
+        }
+        for part in &r.part_kana {
+            set.derived(TermKind::Person, part, Honorific);
+        }
+        for part in &r.part_romaji {
+            set.derived(TermKind::Person, part, name_context(part));
         }
     }
     if let Some(company) = p.company {
-        set.written(TermKind::Company, company);
-        set.derived(TermKind::Company, &strip_legal_forms(company));
+        set.written(TermKind::Company, company, Anywhere);
+        set.derived(TermKind::Company, &strip_legal_forms(company), Anywhere);
     }
     // Aliases are other names of the company (SPEC §5: ヤマダ製作所,
     // Yamada Works), so they are replaced by the company placeholder.
     for alias in p.aliases {
-        set.written(TermKind::Company, alias);
-        set.derived(TermKind::Company, &strip_legal_forms(alias));
+        set.written(TermKind::Company, alias, Anywhere);
+        set.derived(TermKind::Company, &strip_legal_forms(alias), Anywhere);
     }
     if let Some(email) = p.email {
-        set.written(TermKind::Email, email);
+        set.written(TermKind::Email, email, Anywhere);
     }
     set.terms
 }
@@ -190,10 +299,14 @@ pub fn participant_terms(p: &ParticipantIdentity) -> Vec<IdentityTerm> {
 pub fn deny_terms(deny: &[String]) -> Vec<IdentityTerm> {
     let mut set = TermSet::new(TermOwner::Deny);
     for term in deny {
-        set.written(TermKind::Denied, term);
+        set.written(TermKind::Denied, term, Context::Anywhere);
     }
     for term in deny {
-        set.derived(TermKind::Denied, &strip_legal_forms(term));
+        set.derived(
+            TermKind::Denied,
+            &strip_legal_forms(term),
+            Context::Anywhere,
+        );
     }
     set.terms
 }
@@ -204,7 +317,18 @@ fn name_parts(name: &str) -> impl Iterator<Item = &str> {
         .filter(|p| !p.is_empty())
 }
 
-/// Why a term would make the gate useless or be dangerous.
+/// Why a term in `context` would make the gate useless: under the
+/// honorific rule, one character is enough (林さん).
+pub fn term_problem_in(normalized: &str, context: Context) -> Option<&'static str> {
+    match context {
+        Context::Anywhere => term_problem(normalized),
+        Context::Honorific if normalized.is_empty() => Some("empty after normalization"),
+        Context::Honorific => None,
+    }
+}
+
+/// Why a term that counts anywhere would make the gate useless or be
+/// dangerous.
 pub fn term_problem(normalized: &str) -> Option<&'static str> {
     let mut chars = normalized.chars();
     match (chars.next(), chars.next()) {
@@ -328,7 +452,7 @@ pub(crate) fn legal_form_after(normalized: &str, pos: usize) -> Option<usize> {
                     && rest[form.len()..]
                         .chars()
                         .next()
-                        .is_some_and(is_latin_alnum))
+                        .is_some_and(is_latin_alnum_wide))
         })
         .map(|(form, _)| pos + form.len())
         .max()
@@ -349,14 +473,14 @@ pub(crate) fn legal_form_before(normalized: &str, pos: usize) -> Option<usize> {
                     && before[..before.len() - form.len()]
                         .chars()
                         .next_back()
-                        .is_some_and(is_latin_alnum))
+                        .is_some_and(is_latin_alnum_wide))
         })
         .map(|(form, _)| pos - form.len())
         .min()
 }
 
 /// A Latin letter or digit, half- or full-width.
-fn is_latin_alnum(c: char) -> bool {
+fn is_latin_alnum_wide(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
 }
@@ -373,8 +497,8 @@ pub fn strip_legal_forms(company: &str) -> String {
         let (latin_first, latin_last) = legal.latin_edges[m.pattern().as_usize()];
         let before = company[..r.start].chars().next_back();
         let after = company[r.end..].chars().next();
-        if (latin_first && before.is_some_and(is_latin_alnum))
-            || (latin_last && after.is_some_and(is_latin_alnum))
+        if (latin_first && before.is_some_and(is_latin_alnum_wide))
+            || (latin_last && after.is_some_and(is_latin_alnum_wide))
         {
             continue;
         }
@@ -482,6 +606,7 @@ mod tests {
             company: Some("株式会社ヤマダ製作所"),
             aliases: &aliases,
             email: Some("taro@yamada.example"),
+            ..ParticipantIdentity::default()
         };
         let terms = participant_terms(&p);
         assert_eq!(
@@ -509,17 +634,28 @@ mod tests {
             }));
     }
 
+    fn contexts(terms: &[IdentityTerm]) -> Vec<(&str, Context)> {
+        terms
+            .iter()
+            .map(|t| (t.normalized.as_str(), t.context))
+            .collect()
+    }
+
     #[test]
-    fn one_character_name_parts_are_skipped_but_the_name_stays() {
+    fn one_character_name_parts_count_under_the_honorific_rule() {
+        use Context::{Anywhere, Honorific};
         let p = ParticipantIdentity {
             lab: "l",
             id: "p",
             name: Some("林 誠"),
-            company: None,
-            aliases: &[],
-            email: None,
+            ..ParticipantIdentity::default()
         };
-        assert_eq!(sources(&participant_terms(&p)), vec!["林 誠"]);
+        let terms = participant_terms(&p);
+        assert_eq!(
+            contexts(&terms),
+            [("林誠", Anywhere), ("林", Honorific), ("誠", Honorific)]
+        );
+        assert!(terms.iter().all(|t| t.problem().is_none()));
         let p = ParticipantIdentity {
             name: Some("ジョン・スミス"),
             ..p
@@ -531,23 +667,111 @@ mod tests {
     }
 
     #[test]
+    fn short_latin_parts_count_under_the_honorific_rule_and_both_orders() {
+        use Context::{Anywhere, Honorific};
+        let p = ParticipantIdentity {
+            lab: "l",
+            id: "p",
+            name: Some("Li Wei"),
+            ..ParticipantIdentity::default()
+        };
+        assert_eq!(
+            contexts(&participant_terms(&p)),
+            [
+                ("liwei", Anywhere),
+                ("li", Honorific),
+                ("wei", Anywhere),
+                ("weili", Anywhere)
+            ]
+        );
+    }
+
+    #[test]
+    fn readings_and_nicknames() {
+        use Context::{Anywhere, Honorific};
+        let nicknames = vec!["サエ".to_string(), "ナ".to_string()];
+        let p = ParticipantIdentity {
+            lab: "l",
+            id: "p",
+            name: Some("佐伯 直樹"),
+            kana: Some("さえき なおき"),
+            nicknames: &nicknames,
+            ..ParticipantIdentity::default()
+        };
+        let terms = participant_terms(&p);
+        assert_eq!(
+            contexts(&terms),
+            [
+                ("佐伯直樹", Anywhere),
+                ("佐伯", Anywhere),
+                ("直樹", Anywhere),
+                ("サエ", Anywhere),
+                ("ナ", Honorific),
+                ("さえきなおき", Anywhere),
+                ("サエキナオキ", Anywhere),
+                ("saekinaoki", Anywhere),
+                ("naokisaeki", Anywhere),
+                ("さえき", Honorific),
+                ("サエキ", Honorific),
+                ("なおき", Honorific),
+                ("ナオキ", Honorific),
+                ("saeki", Anywhere),
+                ("naoki", Anywhere),
+            ]
+        );
+        assert!(terms.iter().all(|t| t.kind == TermKind::Person));
+        // A short reading is under the honorific rule in romaji too.
+        let p = ParticipantIdentity {
+            lab: "l",
+            id: "p",
+            name: Some("李"),
+            kana: Some("り"),
+            ..ParticipantIdentity::default()
+        };
+        assert_eq!(
+            contexts(&participant_terms(&p)),
+            [
+                ("李", Honorific),
+                ("り", Honorific),
+                ("リ", Honorific),
+                ("ri", Honorific)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_form_that_counts_anywhere_lifts_the_honorific_rule() {
+        let nicknames = vec!["もり".to_string()];
+        let p = ParticipantIdentity {
+            lab: "l",
+            id: "p",
+            name: Some("森 陽子"),
+            kana: Some("もり ようこ"),
+            nicknames: &nicknames,
+            ..ParticipantIdentity::default()
+        };
+        let terms = participant_terms(&p);
+        let mori = terms.iter().find(|t| t.normalized == "もり").unwrap();
+        assert_eq!(mori.context, Context::Anywhere);
+    }
+
+    #[test]
     fn empty_written_terms_are_returned_for_reporting() {
-        let aliases = vec!["　".to_string()];
+        let aliases = vec!["　".to_string(), "X".to_string()];
         let p = ParticipantIdentity {
             lab: "l",
             id: "p",
             name: Some("X"),
-            company: None,
             aliases: &aliases,
-            email: None,
+            ..ParticipantIdentity::default()
         };
         let terms = participant_terms(&p);
+        // The one-letter name is under the honorific rule: usable. The
+        // empty alias and the one-letter alias (same form as the name,
+        // which it lifts to count anywhere) are not.
         assert_eq!(terms.len(), 2);
-        assert!(term_problem(&terms[0].normalized).is_some());
-        assert_eq!(
-            term_problem(&terms[1].normalized),
-            Some("empty after normalization")
-        );
+        assert_eq!(terms[1].problem(), Some("empty after normalization"));
+        assert!(terms[0].problem().is_some());
     }
 
     #[test]

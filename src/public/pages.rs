@@ -20,6 +20,12 @@ pub enum Origin {
     Site,
     Lab(String),
     Page(String),
+    /// A file copied as it is from a lab's folder (an image, an SVG, a
+    /// PDF): the lab's id and the file's path relative to the lab folder.
+    Asset {
+        lab: String,
+        rel: String,
+    },
 }
 
 /// OpenGraph `og:type`.

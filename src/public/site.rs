@@ -294,7 +294,7 @@ impl<'a> PublicSite<'a> {
             .filter_map(|&i| {
                 let (survey, _) =
                     public_survey(&self.site.labs[i].record, k, redactor, &words, &self.joiner);
-                survey.filter(|s| !s.withheld).map(|survey| Highlight {
+                survey.filter(|s| !s.is_withheld()).map(|survey| Highlight {
                     lab: &self.labs[i],
                     survey,
                 })

@@ -162,27 +162,54 @@ pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> Result<DateTime<Utc>, Strin
     }
 }
 
-/// "Now" per SPEC §8: the `--now` value, else `SOURCE_DATE_EPOCH`, else the
-/// clock; always whole seconds, so that pages show and compare what the
-/// user gave.
+/// "Now" as the user gave it: an instant, or a local time that means
+/// something only in the site's time zone (known after `site.yaml` loads).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Now {
+    At(DateTime<Utc>),
+    Local(NaiveDateTime),
+}
+
+impl Now {
+    /// The instant, reading a local time in `tz` (a time the clocks skip is
+    /// an error, an ambiguous one is the earlier instant).
+    pub fn in_zone(self, tz: Tz) -> Result<DateTime<Utc>, String> {
+        match self {
+            Now::At(t) => Ok(t),
+            Now::Local(local) => local_to_utc(local, tz).map_err(|e| format!("--now: {e}")),
+        }
+    }
+}
+
+/// "Now" per docs/content-format.md: the `--now` value, else
+/// `SOURCE_DATE_EPOCH`, else the clock; always whole seconds, so that pages
+/// show and compare what the user gave.
 ///
-/// `--now` must be RFC 3339 with an offset (`2026-01-10T12:00:00+09:00` or
-/// `…Z`): a time without an offset would silently depend on where the build
-/// runs. `SOURCE_DATE_EPOCH` is whole seconds since 1970-01-01 UTC; an
+/// `--now` takes the forms `deadline` takes, read in the site's time zone
+/// (a date `2026-12-10`, meaning 00:00; a date-time `2026-12-10T09:00`,
+/// seconds allowed), or RFC 3339 with an offset (`2026-01-10T12:00:00+09:00`
+/// or `…Z`). `SOURCE_DATE_EPOCH` is whole seconds since 1970-01-01 UTC; an
 /// empty value counts as unset, a malformed one is an error (as
 /// reproducible-builds.org asks).
-pub fn resolve_now(
-    flag: Option<&str>,
-    source_date_epoch: Option<&str>,
-) -> Result<DateTime<Utc>, String> {
+pub fn resolve_now(flag: Option<&str>, source_date_epoch: Option<&str>) -> Result<Now, String> {
     if let Some(flag) = flag {
-        let parsed = DateTime::parse_from_rfc3339(flag.trim()).map_err(|e| {
+        let t = flag.trim();
+        if let Some(local) = crate::source::lab::parse_local_datetime(t) {
+            return Ok(Now::Local(local));
+        }
+        if t.len() == 10
+            && let Some(date) = crate::source::lab::parse_date(t)
+        {
+            return Ok(Now::Local(date.and_time(chrono::NaiveTime::MIN)));
+        }
+        let parsed = DateTime::parse_from_rfc3339(t).map_err(|_| {
             format!(
-                "--now expects an RFC 3339 time with an offset, \
-                 e.g. 2026-01-10T12:00:00+09:00 or 2026-01-10T03:00:00Z; got `{flag}` ({e})"
+                "--now expects a date (2026-12-10), a date and time in the site's time zone \
+                 (2026-12-10T09:00) or an RFC 3339 time with an offset \
+                 (2026-12-10T09:00:00+09:00); got `{flag}`"
             )
         })?;
-        return Ok(whole_seconds(parsed.with_timezone(&Utc)));
+        return Ok(Now::At(whole_seconds(parsed.with_timezone(&Utc))));
     }
     if let Some(epoch) = source_date_epoch.map(str::trim).filter(|s| !s.is_empty()) {
         let seconds: i64 = epoch.parse().map_err(|_| {
@@ -192,9 +219,10 @@ pub fn resolve_now(
             )
         })?;
         return DateTime::from_timestamp(seconds, 0)
+            .map(Now::At)
             .ok_or_else(|| format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"));
     }
-    Ok(whole_seconds(Utc::now()))
+    Ok(Now::At(whole_seconds(Utc::now())))
 }
 
 fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -472,37 +500,66 @@ mod tests {
 
     #[test]
     fn now_from_flag_epoch_or_clock() {
+        let at =
+            |f: Option<&str>, e: Option<&str>| resolve_now(f, e).unwrap().in_zone(Tokyo).unwrap();
         assert_eq!(
-            resolve_now(Some("2026-01-10T12:00:00+09:00"), Some("1")).unwrap(),
+            at(Some("2026-01-10T12:00:00+09:00"), Some("1")),
             utc("2026-01-10T03:00:00Z")
         );
         assert_eq!(
-            resolve_now(Some("2026-01-10T03:00:00.75Z"), None).unwrap(),
+            at(Some("2026-01-10T03:00:00.75Z"), None),
             utc("2026-01-10T03:00:00Z")
         );
-        let err = resolve_now(Some("2026-01-10T12:00:00"), None).unwrap_err();
-        assert!(err.contains("RFC 3339") && err.contains("offset"), "{err}");
-        assert!(resolve_now(Some("tomorrow"), None).is_err());
+        // The forms `deadline` takes, in the site's time zone.
+        assert_eq!(
+            at(Some("2026-01-10T12:00"), None),
+            utc("2026-01-10T03:00:00Z")
+        );
+        assert_eq!(
+            at(Some("2026-01-10 12:00:30"), None),
+            utc("2026-01-10T03:00:30Z")
+        );
+        assert_eq!(at(Some(" 2026-12-20 "), None), utc("2026-12-19T15:00:00Z"));
+        assert_eq!(
+            resolve_now(Some("2026-12-20"), None)
+                .unwrap()
+                .in_zone(New_York)
+                .unwrap(),
+            utc("2026-12-20T05:00:00Z")
+        );
+        let gap = resolve_now(Some("2026-03-08T02:30"), None).unwrap();
+        let err = gap.in_zone(New_York).unwrap_err();
+        assert!(
+            err.starts_with("--now:") && err.contains("does not exist"),
+            "{err}"
+        );
+        for bad in [
+            "tomorrow",
+            "2026-13-01",
+            "2026-1-5",
+            "2026-01-10T25:00",
+            "2026-01-10T12",
+        ] {
+            let err = resolve_now(Some(bad), None).unwrap_err();
+            assert!(
+                err.contains("2026-12-10T09:00") && err.contains(bad),
+                "{err}"
+            );
+        }
 
-        assert_eq!(
-            resolve_now(None, Some("1768014000")).unwrap(),
-            utc("2026-01-10T03:00:00Z")
-        );
-        assert_eq!(
-            resolve_now(None, Some(" 0\n")).unwrap(),
-            utc("1970-01-01T00:00:00Z")
-        );
+        assert_eq!(at(None, Some("1768014000")), utc("2026-01-10T03:00:00Z"));
+        assert_eq!(at(None, Some(" 0\n")), utc("1970-01-01T00:00:00Z"));
         let err = resolve_now(None, Some("1768014000.5")).unwrap_err();
         assert!(err.contains("SOURCE_DATE_EPOCH"), "{err}");
         assert!(resolve_now(None, Some("i64::MAX")).is_err());
         assert!(resolve_now(None, Some("9223372036854775807")).is_err());
 
         let before = Utc::now().timestamp();
-        let now = resolve_now(None, Some("")).unwrap();
+        let now = at(None, Some(""));
         let after = Utc::now().timestamp();
         assert!(before <= now.timestamp() && now.timestamp() <= after);
         assert_eq!(now.timestamp_subsec_nanos(), 0);
-        let now = resolve_now(None, None).unwrap();
+        let now = at(None, None);
         assert!(now.timestamp() >= before);
     }
 }

@@ -4,14 +4,20 @@
 use std::fmt::Write as _;
 
 use super::escape_html as esc;
-use crate::public::survey::{PublicSurvey, Row};
+use crate::public::survey::{PublicSurvey, QuestionResults, Row};
 
 /// Draw the chart of each question of `survey` that shows rows, into its
 /// `chart_svg` (the others keep it empty).
 pub fn draw(survey: &mut PublicSurvey) {
+    let Some(survey) = survey.shown_mut() else {
+        return;
+    };
     for q in &mut survey.questions {
-        if q.shown && !q.rows.is_empty() {
-            q.chart_svg = bar_chart(&q.text, &q.rows, q.kind == "rating");
+        let rating = q.kind == "rating";
+        if let QuestionResults::Shown(r) = &mut q.results
+            && !r.rows.is_empty()
+        {
+            r.chart_svg = bar_chart(&q.text, &r.rows, rating);
         }
     }
 }
@@ -79,26 +85,30 @@ mod tests {
 
     #[test]
     fn draw_fills_the_questions_that_show_rows() {
-        use crate::public::survey::QuestionResult;
+        use crate::public::survey::{QuestionResult, ShownResults, ShownSurvey};
         let q = |id: &str, shown: bool, rows: Vec<Row>| QuestionResult {
             id: id.into(),
             text: format!("{id}?"),
             kind: "rating",
-            shown,
-            answered: rows.iter().map(|r| r.count).sum(),
-            rows,
-            mean: String::new(),
-            chart_svg: String::new(),
-            by_industry: Vec::new(),
+            results: if shown {
+                QuestionResults::Shown(ShownResults {
+                    answered: rows.iter().map(|r| r.count).sum(),
+                    rows,
+                    mean: String::new(),
+                    chart_svg: String::new(),
+                    by_industry: Vec::new(),
+                })
+            } else {
+                QuestionResults::Withheld
+            },
         };
         let row = |label: &str, count| Row {
             label: label.into(),
             count,
             percent: 50,
         };
-        let mut survey = PublicSurvey {
+        let mut survey = PublicSurvey::Shown(ShownSurvey {
             respondents: 6,
-            withheld: false,
             questions: vec![
                 q("shown", true, vec![row("4", 3), row("5", 3)]),
                 q("suppressed", false, Vec::new()),
@@ -107,16 +117,17 @@ mod tests {
             quotes: Vec::new(),
             takeaways: Vec::new(),
             industries: Vec::new(),
-        };
+        });
         draw(&mut survey);
-        let [shown, suppressed, empty] = &survey.questions[..] else {
+        let [shown, suppressed, empty] = &survey.shown().unwrap().questions[..] else {
             panic!("three questions");
         };
+        let (shown, empty) = (shown.shown().unwrap(), empty.shown().unwrap());
         assert_eq!(
             shown.chart_svg,
             bar_chart("shown?", &shown.rows, true),
             "drawn as a rating chart"
         );
-        assert!(suppressed.chart_svg.is_empty() && empty.chart_svg.is_empty());
+        assert!(suppressed.shown().is_none() && empty.chart_svg.is_empty());
     }
 }

@@ -447,7 +447,7 @@ mod tests {
     use crate::public::pages::{
         HomePage, LabsPage, NotFoundPage, OgType, Origin, ProgramPage, ReportPage,
     };
-    use crate::public::survey::PublicSurvey;
+    use crate::public::survey::{PublicSurvey, ShownSurvey};
     use crate::public::{ProgramView, PublicLab};
     use crate::source::lab::LabStatus;
     use crate::urls::Urls;
@@ -611,14 +611,13 @@ mod tests {
     }
 
     fn survey(respondents: usize) -> PublicSurvey {
-        PublicSurvey {
+        PublicSurvey::Shown(ShownSurvey {
             respondents,
-            withheld: false,
             questions: Vec::new(),
             quotes: Vec::new(),
             takeaways: Vec::new(),
             industries: Vec::new(),
-        }
+        })
     }
 
     fn report<'a>(

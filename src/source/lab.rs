@@ -7,9 +7,10 @@ use std::sync::Arc;
 use super::yaml::{Node, Value};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
+use super::forms::records as forms;
 use super::program::{PROGRAM_KEYS, ProgramSpec, read_program_keys};
 use super::yaml::{Ctx, Map, child, describe, parse};
-use crate::diagnostics::{Diagnostic, SourceFile, nearest};
+use crate::diagnostics::{Diagnostic, Loc, SourceFile, nearest};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LabStatus {
@@ -60,6 +61,29 @@ pub struct Participant {
     /// YAML path of this participant, for errors about its terms; a field
     /// is at `{path}.kana`, a nickname at `{path}.nicknames[i]`.
     pub path: String,
+    /// For a participant read from an export, its row there.
+    pub origin: Option<Loc>,
+}
+
+impl Participant {
+    /// How messages name the participant: by id when written in lab.yaml,
+    /// by file and row when read from an export (whose id may be an
+    /// e-mail, and messages end up in CI logs).
+    pub fn named(&self) -> String {
+        match &self.origin {
+            Some(loc) => export_row(loc),
+            None => format!("`{}`", self.id),
+        }
+    }
+}
+
+/// `row 7 of content/labs/x/private/applications.csv`.
+pub fn export_row(loc: &Loc) -> String {
+    let row = loc.resolve().map_or(0, |(r, _, _)| r);
+    format!(
+        "row {row} of {}",
+        crate::diagnostics::printable(&loc.file.display)
+    )
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -100,9 +124,13 @@ pub enum Answer {
 
 #[derive(Clone, Debug)]
 pub struct Response {
-    pub participant: String,
+    /// The participant's id; `None` for an anonymous response from an
+    /// export (counted and quotable by its consent, attributed to nobody).
+    pub participant: Option<String>,
     pub consent: Consent,
     pub answers: Answers,
+    /// For a response read from an export, its row there.
+    pub origin: Option<Loc>,
 }
 
 /// A response's answers by question id, in the order of the questions: a
@@ -112,6 +140,12 @@ pub struct Response {
 pub struct Answers(Vec<(String, Answer)>);
 
 impl Answers {
+    /// Answers by question id, in the order of the questions.
+    pub fn from_vec(mut answers: Vec<(String, Answer)>) -> Answers {
+        answers.shrink_to_fit();
+        Answers(answers)
+    }
+
     pub fn get(&self, question: &str) -> Option<&Answer> {
         self.0.iter().find(|(q, _)| q == question).map(|(_, a)| a)
     }
@@ -173,7 +207,7 @@ pub struct LabRecord {
     pub recruitment: Option<Recruitment>,
 }
 
-const LAB_KEYS: [&str; 15] = [
+const LAB_KEYS: [&str; 16] = [
     "title",
     "number",
     "date",
@@ -186,6 +220,7 @@ const LAB_KEYS: [&str; 15] = [
     "program",
     "framework",
     "participants",
+    "participants_from",
     "survey",
     "highlights",
     "recruitment",
@@ -334,20 +369,51 @@ pub fn read_lab(id: &str, file: &Arc<SourceFile>) -> (Option<LabRecord>, Vec<Dia
     let venue = read_venue(&m);
     let summary = m.opt_text("summary").unwrap_or_default();
     let program = read_program_keys(&m);
-    let participants = m
+    let mut participants = m
         .get("participants")
         .map(|v| read_participants(&ctx, v))
         .unwrap_or_default();
-    let survey = m
-        .get("survey")
-        .and_then(|v| read_survey(&ctx, v, &participants));
+    if let Some(spec) = forms::participants_from(&m) {
+        let (more, d) = forms::read_participants(file, &spec, &participants);
+        d.into_iter().for_each(|d| ctx.push(d));
+        participants.extend(more);
+        participants.shrink_to_fit();
+    }
+    // The survey: the `survey` key, or labs/<id>/survey.yaml beside it.
+    let survey_yaml = file
+        .path
+        .parent()
+        .map(|d| d.join("survey.yaml"))
+        .filter(|p| p.is_file());
+    let mut survey_diags = Vec::new();
+    let survey = match (m.get("survey"), survey_yaml) {
+        (Some(v), None) => read_survey(&ctx, v, "survey", &participants),
+        (None, Some(path)) => read_survey_file(file, &path, &participants, &mut survey_diags),
+        (Some(v), Some(_)) => {
+            m.error(
+                "survey",
+                "the survey is written both here and in survey.yaml",
+                Some("keep one of the two: the `survey` key, or the file survey.yaml beside lab.yaml".into()),
+            );
+            read_survey(&ctx, v, "survey", &participants)
+        }
+        (None, None) => None,
+    };
     let highlights = m
         .get("highlights")
         .map(|v| read_highlights(&ctx, v, &participants, survey.as_ref()));
     let recruitment = m
         .get("recruitment")
-        .and_then(|v| read_recruitment(&ctx, v, date, start));
-    let diags = ctx.into_diags();
+        .and_then(|v| read_recruitment(&ctx, v, date, start, participants.len()));
+    // Without either list, unknown-participant errors follow from a
+    // misspelt key and are folded into its error.
+    let has_participants = m.has("participants") || m.has("participants_from");
+    drop(m);
+    let mut diags = ctx.into_diags();
+    diags.extend(survey_diags);
+    if !has_participants {
+        fold_unknown_participants(&mut diags);
+    }
     let record = match (title, date, start, end, status) {
         (Some(title), Some(date), Some(start), Some(end), Some(status)) => Some(LabRecord {
             id: id.to_string(),
@@ -458,12 +524,33 @@ fn read_participants(ctx: &Ctx, v: &Node) -> Vec<Participant> {
             industry: p.opt_text("industry").filter(|s| !s.trim().is_empty()),
             role: p.opt_text("role").filter(|s| !s.trim().is_empty()),
             path,
+            origin: None,
         });
     }
     // Kept for the whole build: no room to grow (76,000 participants of
     // 192 bytes at 10,000 labs).
     out.shrink_to_fit();
     out
+}
+
+/// An id as written in lab.yaml, for a message: not echoed when it is an
+/// e-mail address (an export's participants have those as ids, and
+/// messages end up in CI logs).
+fn written_id(id: &str) -> String {
+    if id.contains('@') {
+        "(an e-mail address)".to_string()
+    } else {
+        format!("`{id}`")
+    }
+}
+
+/// The ids written in lab.yaml: the only ones a `did you mean` may suggest.
+fn inline_ids(participants: &[Participant]) -> Vec<&str> {
+    participants
+        .iter()
+        .filter(|p| p.origin.is_none())
+        .map(|p| p.id.as_str())
+        .collect()
 }
 
 /// The texts of a list field; an empty one is an error at its item (it
@@ -497,11 +584,53 @@ fn id_help(word: &str, ids: &[&str], what: &str) -> String {
     }
 }
 
-fn read_survey(ctx: &Ctx, v: &Node, participants: &[Participant]) -> Option<Survey> {
-    let m = ctx.map(v, "survey", "the survey", &["questions", "responses"])?;
+/// `labs/<id>/survey.yaml`: the survey of the lab whose lab.yaml is
+/// `lab`, in a file of its own (the keys of `survey`, at the top).
+fn read_survey_file(
+    lab: &SourceFile,
+    path: &std::path::Path,
+    participants: &[Participant],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Survey> {
+    let file = match super::read_source(&forms::site_root(lab), path) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let value = match parse(&file) {
+        Ok(v) => v,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    if value.is_null() {
+        diags.push(
+            Diagnostic::error("survey.yaml is empty", Some(Loc::file(&file)))
+                .with_help("write the survey's `questions` and its `responses` or `responses_from`, or delete the file"),
+        );
+        return None;
+    }
+    let ctx = Ctx::new(file.clone(), &value);
+    let survey = read_survey(&ctx, &value, "", participants);
+    diags.extend(ctx.into_diags());
+    survey
+}
+
+/// The survey at `prefix` (`survey` in lab.yaml, the root of survey.yaml).
+fn read_survey(ctx: &Ctx, v: &Node, prefix: &str, participants: &[Participant]) -> Option<Survey> {
+    let m = ctx.map(
+        v,
+        prefix,
+        "the survey",
+        &["questions", "responses", "responses_from"],
+    )?;
     let mut questions: Vec<Question> = Vec::new();
+    let mut question_paths: Vec<String> = Vec::new();
     if let Some(list) = m.get("questions") {
-        for (path, item) in ctx.seq(list, "survey.questions", "questions") {
+        for (path, item) in ctx.seq(list, &child(prefix, "questions"), "questions") {
             let Some(q) = ctx.map(
                 item,
                 &path,
@@ -569,14 +698,30 @@ fn read_survey(ctx: &Ctx, v: &Node, participants: &[Participant]) -> Option<Surv
                     continue;
                 }
                 questions.push(Question { id, text, kind });
+                question_paths.push(path.clone());
             }
         }
     }
-    let pids: Vec<&str> = participants.iter().map(|p| p.id.as_str()).collect();
     let qids: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
     let mut responses: Vec<Response> = Vec::new();
-    if let Some(list) = m.get("responses") {
-        for (path, item) in ctx.seq(list, "survey.responses", "responses") {
+    if let Some(spec) = forms::responses_from(&m, &qids) {
+        if m.has("responses") {
+            m.error(
+                "responses",
+                "the survey has both `responses` and `responses_from`",
+                Some("keep one: the responses written here, or the export they come from".into()),
+            );
+        }
+        let with_paths: Vec<(Question, String)> = questions
+            .iter()
+            .cloned()
+            .zip(question_paths.iter().cloned())
+            .collect();
+        let (read, d) = forms::read_responses_from(ctx, &spec, &with_paths, participants);
+        d.into_iter().for_each(|d| ctx.push(d));
+        responses = read;
+    } else if let Some(list) = m.get("responses") {
+        for (path, item) in ctx.seq(list, &child(prefix, "responses"), "responses") {
             let Some(r) = ctx.map(
                 item,
                 &path,
@@ -590,18 +735,25 @@ fn read_survey(ctx: &Ctx, v: &Node, participants: &[Participant]) -> Option<Surv
             else {
                 continue;
             };
-            if !pids.contains(&participant.as_str()) {
+            let Some(who) = participants.iter().find(|p| p.id == participant) else {
                 r.error(
                     "participant",
-                    format!("unknown participant `{participant}`"),
-                    Some(id_help(&participant, &pids, "participant")),
+                    format!("unknown participant {}", written_id(&participant)),
+                    Some(id_help(
+                        &participant,
+                        &inline_ids(participants),
+                        "participant",
+                    )),
                 );
                 continue;
-            }
-            if responses.iter().any(|x| x.participant == participant) {
+            };
+            if responses
+                .iter()
+                .any(|x| x.participant.as_deref() == Some(participant.as_str()))
+            {
                 r.error(
                     "participant",
-                    format!("a second response from `{participant}`"),
+                    format!("a second response from {}", who.named()),
                     Some("each participant answers once; merge the two responses".into()),
                 );
                 continue;
@@ -632,11 +784,11 @@ fn read_survey(ctx: &Ctx, v: &Node, participants: &[Participant]) -> Option<Surv
                     }
                 }
             }
-            answers.shrink_to_fit();
             responses.push(Response {
-                participant,
+                participant: Some(participant),
                 consent,
-                answers: Answers(answers),
+                answers: Answers::from_vec(answers),
+                origin: None,
             });
         }
     }
@@ -717,7 +869,6 @@ fn read_highlights(
     let Some(list) = m.get("quotes") else {
         return Vec::new();
     };
-    let pids: Vec<&str> = participants.iter().map(|p| p.id.as_str()).collect();
     let empty = Survey::default();
     let survey = survey.unwrap_or(&empty);
     let text_qids: Vec<&str> = survey
@@ -738,11 +889,16 @@ fn read_highlights(
             continue;
         };
         let mut ok = true;
-        if !pids.contains(&participant.as_str()) {
+        let who = participants.iter().find(|p| p.id == participant);
+        if who.is_none() {
             q.error(
                 "participant",
-                format!("unknown participant `{participant}`"),
-                Some(id_help(&participant, &pids, "participant")),
+                format!("unknown participant {}", written_id(&participant)),
+                Some(id_help(
+                    &participant,
+                    &inline_ids(participants),
+                    "participant",
+                )),
             );
             ok = false;
         }
@@ -760,20 +916,21 @@ fn read_highlights(
             );
             ok = false;
         }
-        if ok {
+        if let (true, Some(who)) = (ok, who) {
+            let name = who.named();
             match survey
                 .responses
                 .iter()
-                .find(|r| r.participant == participant)
+                .find(|r| r.participant.as_deref() == Some(participant.as_str()))
             {
                 None => q.error(
                     "participant",
-                    format!("`{participant}` has no survey response to quote"),
+                    format!("{name} has no survey response to quote"),
                     None,
                 ),
                 Some(r) if r.consent != Consent::Quote => q.error(
                     "participant",
-                    format!("`{participant}` did not consent to being quoted"),
+                    format!("{name} did not consent to being quoted"),
                     Some(
                         "only responses with `consent: quote` can be featured; remove this quote"
                             .into(),
@@ -781,7 +938,7 @@ fn read_highlights(
                 ),
                 Some(r) if !r.answers.contains_key(&question) => q.error(
                     "question",
-                    format!("`{participant}` did not answer `{question}`"),
+                    format!("{name} did not answer `{question}`"),
                     None,
                 ),
                 Some(_) => out.push(QuoteRef {
@@ -805,11 +962,14 @@ const RECRUITMENT_KEYS: [&str; 8] = [
     "faq",
 ];
 
+/// `participants`: how many the lab lists, the default of `taken`.
 fn read_recruitment(
     ctx: &Ctx,
     v: &Node,
     date: Option<NaiveDate>,
     start: Option<NaiveTime>,
+    // `taken` when it is not written: the participants recorded so far.
+    participant_count: usize,
 ) -> Option<Recruitment> {
     let m = ctx.map(v, "recruitment", "the recruitment", &RECRUITMENT_KEYS)?;
     let capacity = if m.has("capacity") {
@@ -825,7 +985,9 @@ fn read_recruitment(
             Some("give the number of seats, e.g. 8".into()),
         );
     }
-    let taken = m.opt_u32("taken").unwrap_or(0);
+    let taken = m
+        .opt_u32("taken")
+        .unwrap_or(u32::try_from(participant_count).unwrap_or(u32::MAX));
     let lab_start = date.zip(start).map(|(d, s)| d.and_time(s));
     let deadline = match m.opt_text("deadline") {
         Some(t) => {
@@ -888,6 +1050,27 @@ fn read_recruitment(
         apply_url: apply_url?,
         faq,
     })
+}
+
+/// Without a `participants` list (a misspelt key, most often), every
+/// participant id in the lab is unknown: those errors follow from the first
+/// and are folded into it, so the one fix is the one error shown.
+fn fold_unknown_participants(diags: &mut Vec<Diagnostic>) {
+    let is_root = |d: &Diagnostic| d.help.as_deref() == Some("did you mean `participants`?");
+    if !diags.iter().any(is_root) {
+        return;
+    }
+    let before = diags.len();
+    diags.retain(|d| !d.message.starts_with("unknown participant `"));
+    let folded = before - diags.len();
+    if let Some(root) = diags.iter_mut().find(|d| is_root(d))
+        && folded > 0
+    {
+        root.notes.push((
+            format!("{folded} unknown participant error(s) follow from this one and are not shown"),
+            None,
+        ));
+    }
 }
 
 /// The program keys a lab may carry, for callers that list lab keys.

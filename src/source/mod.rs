@@ -1,11 +1,13 @@
 //! Loading a site: every source file into typed records that remember where
 //! each value came from, and every problem found on the way.
 
+pub mod forms;
 pub mod lab;
 pub mod page;
 pub mod program;
 pub mod site;
 pub mod terms;
+pub mod warnings;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -226,6 +228,25 @@ pub(crate) fn read_source_in(
         ));
     }
     Ok(SourceFile::new_yaml(root, path, text, yaml::index))
+}
+
+/// Files of a lab's folder that are sources, never assets (SPEC §10):
+/// what [`ignore`] skips (anything under a `private/` folder, lock
+/// files), spreadsheets and form exports, and YAML (survey.yaml, and any
+/// other: sources, never assets).
+pub fn is_never_published(rel: &Path) -> bool {
+    if ignore::is_ignored_file(rel) {
+        return true;
+    }
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "ods" | "yaml" | "yml"
+    )
 }
 
 fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
@@ -535,7 +556,7 @@ fn load_lab_in(
             && !cover.contains('\\')
             && dir.join(cover).is_file()
             && !dir.join(cover).is_symlink()
-            && !ignore::is_ignored_file(Path::new(cover)))
+            && !is_never_published(Path::new(cover)))
     {
         diags.push(
             Diagnostic::error(
@@ -569,7 +590,7 @@ fn load_lab_in(
         let Ok(entry) = entry else { continue };
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel_s = rel.to_string_lossy().replace('\\', "/");
-        if rel_s == LAB_FILE || rel_s == "report.md" || ignore::is_ignored_file(rel) {
+        if rel_s == LAB_FILE || rel_s == "report.md" || is_never_published(rel) {
             continue;
         }
         // Symlinks are never followed into the output: they could point
@@ -960,6 +981,32 @@ mod tests {
         assert_eq!(line_col(t, 4), (2, 1));
         assert_eq!(line_col(t, 5), (2, 1));
         assert_eq!(line_col(t, 999), (2, 3));
+    }
+
+    #[test]
+    fn sources_and_exports_are_never_assets() {
+        for never in [
+            "private/survey.xlsx",
+            "private/photo.jpg",
+            "img/private/a.png",
+            "survey.yaml",
+            "notes.YML",
+            "applications.CSV",
+            "x.tsv",
+            "x.xls",
+            "x.ods",
+            "~$survey.xlsx",
+        ] {
+            assert!(is_never_published(Path::new(never)), "{never}");
+        }
+        for asset in [
+            "photo.jpg",
+            "private.png",
+            "slides/deck.pdf",
+            "privately/a.png",
+        ] {
+            assert!(!is_never_published(Path::new(asset)), "{asset}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::Site;
 use crate::diagnostics::{Diagnostic, Loc};
 use crate::privacy::terms::{
-    IdentityTerm, ParticipantIdentity, TermTable, deny_terms, participant_terms, term_problem,
+    IdentityTerm, ParticipantIdentity, TermTable, deny_terms, participant_terms,
 };
 
 /// Every identity term of every lab, plus `privacy.deny`. Terms that would
@@ -28,13 +28,13 @@ pub fn allowed_terms(site: &Site) -> Vec<String> {
 /// The table of [`collect_terms`]'s terms (same indices), made without
 /// holding every term at once.
 pub fn collect_term_table(site: &Site) -> (TermTable, Vec<Diagnostic>) {
-    let mut table = TermTable::default();
+    let mut table = TermTable::with_honorifics(&site.config.privacy.honorifics);
     // The owner and the term as written are dropped on the worker threads;
     // only the normalized form comes to the (one-thread) table.
     let diags = visit_terms(
         site,
-        |t| (t.normalized, t.kind),
-        |(normalized, kind)| table.push(normalized, kind),
+        |t| (t.normalized, t.kind, t.context),
+        |(normalized, kind, context)| table.push(normalized, kind, context),
     );
     (table.finish(), diags)
 }
@@ -55,22 +55,30 @@ fn visit_terms<T: Send>(
                 let mut terms = Vec::new();
                 let mut diags = Vec::new();
                 for p in &lab.record.participants {
+                    // A participant from an export is named by file and
+                    // row: its id may be an e-mail, and this reaches CI logs.
+                    let owner = match &p.origin {
+                        Some(loc) => super::lab::export_row(loc),
+                        None => p.id.clone(),
+                    };
                     let identity = ParticipantIdentity {
                         lab: &lab.record.id,
-                        id: &p.id,
+                        id: &owner,
                         name: p.name.as_deref(),
+                        kana: p.kana.as_deref(),
+                        nicknames: &p.nicknames,
                         company: p.company.as_deref(),
                         aliases: &p.aliases,
                         email: p.email.as_deref(),
                     };
                     for t in participant_terms(&identity) {
-                        if let Some(problem) = term_problem(&t.normalized) {
+                        if let Some(problem) = t.problem() {
                             diags.push(
                                 Diagnostic::error(
-                                    format!("an identity term of participant `{}` is {problem}", p.id),
-                                    Some(Loc::yaml(&lab.record.file, &p.path, false)),
+                                    format!("an identity term of participant {} is {problem}", p.named()),
+                                    Some(p.origin.clone().unwrap_or_else(|| Loc::yaml(&lab.record.file, &p.path, false))),
                                 )
-                                .with_help("write the full name, company and aliases; a term the leak gate cannot check is not allowed"),
+                                .with_help("write the full company name and aliases; a term the leak gate cannot check is not allowed (a one-character name part already counts before an honorific: 林さん)"),
                             );
                         } else {
                             terms.push(map(t));
@@ -86,7 +94,7 @@ fn visit_terms<T: Send>(
         }
     }
     for t in deny_terms(&site.config.privacy.deny) {
-        if let Some(problem) = term_problem(&t.normalized) {
+        if let Some(problem) = t.problem() {
             diags.push(
                 Diagnostic::error(
                     format!("a `privacy.deny` term is {problem}"),
@@ -99,4 +107,42 @@ fn visit_terms<T: Send>(
         }
     }
     diags
+}
+
+/// One warning per lab whose named participants lack `kana` (SPEC §7.1):
+/// without it, a name said aloud (サエキさん, Saeki-san) is not a term.
+pub fn missing_kana(site: &Site) -> Vec<Diagnostic> {
+    site.labs
+        .iter()
+        .filter_map(|lab| {
+            let participants = &lab.record.participants;
+            let named = participants.iter().filter(|p| p.name.is_some());
+            let missing = named.filter(|p| p.kana.is_none()).count();
+            (missing > 0).then(|| {
+                Diagnostic::warning(
+                    format!(
+                        "{missing} of {} participant(s) of lab `{}` have no `kana`: their names as read aloud (サエキさん, Saeki-san) are not checked",
+                        participants.len(),
+                        lab.record.id
+                    ),
+                    Some(participants_line(&lab.record.file)),
+                )
+                .with_help("give each participant the reading of the name, e.g. `kana: さえき なおき`")
+            })
+        })
+        .collect()
+}
+
+/// Where `participants:` starts in a lab.yaml: found by its line, since
+/// a YAML index of every lab of a large site for a warning costs more than
+/// the warning is worth.
+fn participants_line(file: &std::sync::Arc<crate::diagnostics::SourceFile>) -> Loc {
+    match file
+        .text
+        .lines()
+        .position(|l| l.starts_with("participants:"))
+    {
+        Some(i) => Loc::at(file, i + 1, 1, "participants".len()),
+        None => Loc::yaml(file, "participants", false),
+    }
 }
