@@ -82,15 +82,35 @@ impl<'a> GatedSink<'a> {
 
     /// Scan `file`; hand it on if it is clean, else keep it as a leak.
     pub fn emit(&self, file: OutputFile) {
-        let scan = self.gate.scan_file(&String::from_utf8_lossy(&file.bytes));
+        let terms = self.scan(&file.path, &String::from_utf8_lossy(&file.bytes));
+        self.deliver(file, terms);
+    }
+
+    /// [`GatedSink::emit`] for an image: `text` is what it shows (a share
+    /// card's SVG), scanned in place of its bytes, which the gate cannot
+    /// read.
+    pub fn emit_showing(&self, file: OutputFile, text: &str) {
+        let terms = self.scan(&file.path, text);
+        self.deliver(file, terms);
+    }
+
+    /// Scan `text` (what the file at `path` shows): the terms found, and
+    /// each allowed pattern noted as being in `path`.
+    fn scan(&self, path: &str, text: &str) -> Vec<usize> {
+        let scan = self.gate.scan_file(text);
         if !scan.allowed.is_empty()
             && let Ok(mut a) = self.allowed.lock()
         {
             for p in scan.allowed {
-                a.entry(p).or_default().push(file.path.clone());
+                a.entry(p).or_default().push(path.to_string());
             }
         }
-        let mut terms: Vec<usize> = scan.hits.into_iter().map(|h| h.term).collect();
+        scan.hits.into_iter().map(|h| h.term).collect()
+    }
+
+    /// Hand `file` on if `terms` (what its scan found) is empty, else keep
+    /// it as a leak.
+    fn deliver(&self, file: OutputFile, mut terms: Vec<usize>) {
         if let Ok(mut p) = self.paths.lock() {
             p.push(file.path.clone());
         }

@@ -40,6 +40,10 @@ struct SiteArgs {
     /// logs).
     #[arg(long)]
     show_terms: bool,
+    /// Make no share cards (og:image PNGs); pages without a cover then
+    /// have no image.
+    #[arg(long)]
+    no_share_cards: bool,
 }
 
 #[derive(Subcommand)]
@@ -135,6 +139,8 @@ fn options(site: &SiteArgs, base_url: Option<String>) -> Result<BuildOptions, St
         now_local,
         live_reload_html: String::new(),
         show_terms: site.show_terms,
+        skip_card_images: false,
+        no_share_cards: site.no_share_cards,
     })
 }
 

@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use crate::platform;
 use crate::render::OutputFile;
 
 /// Where built files go: memory (serve, tests), a staging directory
@@ -177,34 +178,6 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both paths are valid NUL-terminated strings for the call.
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::other("no atomic exchange on this system"))
-}
-
 /// A staging directory beside the output that files are written into as
 /// they are built. Unchanged files (by the previous output's manifest) are
 /// hard-linked from it instead of written. [`Staging::finish`] swaps it into
@@ -301,7 +274,7 @@ impl Staging {
         if out.exists() {
             // One atomic step where the system has it; the old tree ends up
             // in the staging path and is removed after.
-            if exchange(staging, out).is_err() {
+            if platform::exchange(staging, out).is_err() {
                 let old = sibling(out, &format!("labsite-old-{}", std::process::id()));
                 std::fs::rename(out, &old)
                     .map_err(|e| format!("cannot move {} aside: {e}", out.display()))?;
@@ -373,23 +346,11 @@ fn remove_stale_siblings(out: &Path) {
             .or_else(|| rest.strip_prefix("labsite-old-"))
             .and_then(|p| p.parse::<i32>().ok());
         if let Some(pid) = pid
-            && !process_alive(pid)
+            && !platform::process_alive(pid)
         {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-#[cfg(unix)]
-fn process_alive(pid: i32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
-}
-
-#[cfg(not(unix))]
-fn process_alive(_pid: i32) -> bool {
-    true
 }
 
 /// Write `files` to `out` atomically, writing only what changed.

@@ -5,9 +5,7 @@
 //! calls, not one per page (thread CPU time is never served by the vDSO:
 //! reading it per item cost 277,000 system calls at 10,000 labs).
 //!
-//! The one module with `unsafe`, for two libc calls that std does not wrap
-//! (`getrusage`, `clock_gettime` with a CPU clock); each fills a struct it
-//! is handed, and a failure reads as zero.
+//! The CPU clocks are read through `platform` (Unix; zero elsewhere).
 
 use std::time::Instant;
 
@@ -71,33 +69,7 @@ impl Phases {
     }
 }
 
-/// CPU time of the calling thread, in nanoseconds: what one piece of work
-/// costs, whatever else the machine is doing. For a measurement around a
-/// whole phase (the `gate_scan` example), never per item.
-pub fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes the struct it is given.
-    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
-        return 0;
-    }
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
-
-/// User + system CPU time of this process so far (every thread), in
-/// milliseconds.
-pub fn process_cpu_ms() -> f64 {
-    // SAFETY: an all-zero rusage is a valid value of the plain C struct,
-    // and getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return 0.0;
-    }
-    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
-    ms(usage.ru_utime) + ms(usage.ru_stime)
-}
+pub use crate::platform::{process_cpu_ms, thread_cpu_ns};
 
 #[cfg(test)]
 mod tests {

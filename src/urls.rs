@@ -80,6 +80,72 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// Percent-encode a query value: everything but ASCII letters, digits
+/// and `-._~` (so `&`, `=`, `#`, `+`, spaces and Japanese are encoded).
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode_query(v)))
+        .collect();
+    format!("{base}?{}", query.join("&"))
+}
+
+/// Links that share `url` on X, LINE and Facebook: plain links to each
+/// service's share page, no script or tracking code of theirs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ShareLinks {
+    pub x: String,
+    pub line: String,
+    pub facebook: String,
+}
+
+pub fn share_links(url: &str, text: &str) -> ShareLinks {
+    ShareLinks {
+        x: with_query("https://x.com/intent/post", &[("text", text), ("url", url)]),
+        line: with_query(
+            "https://social-plugins.line.me/lineit/share",
+            &[("url", url)],
+        ),
+        facebook: with_query("https://www.facebook.com/sharer/sharer.php", &[("u", url)]),
+    }
+}
+
+/// A Google Calendar link that opens a new event with these times, in UTC
+/// (the `Z` form), whatever the reader's time zone.
+pub fn google_calendar(
+    title: &str,
+    start: chrono::DateTime<chrono::Utc>,
+    end: chrono::DateTime<chrono::Utc>,
+    details: &str,
+    location: &str,
+) -> String {
+    let fmt = "%Y%m%dT%H%M%SZ";
+    let dates = format!("{}/{}", start.format(fmt), end.format(fmt));
+    with_query(
+        "https://calendar.google.com/calendar/render",
+        &[
+            ("action", "TEMPLATE"),
+            ("text", title),
+            ("dates", &dates),
+            ("details", details),
+            ("location", location),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +162,33 @@ mod tests {
         assert_eq!(encode_path("写真/1.jpg"), "写真/1.jpg");
         let root = Urls::new("http://127.0.0.1:8000/");
         assert_eq!(root.path("labs/"), "/labs/");
+    }
+
+    #[test]
+    fn share_and_calendar_links_encode_their_values() {
+        assert_eq!(encode_query("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        let l = share_links("https://example.org/lab/labs/a/", "第1回 & <more>");
+        assert_eq!(
+            l.x,
+            "https://x.com/intent/post?text=%E7%AC%AC1%E5%9B%9E%20%26%20%3Cmore%3E&url=https%3A%2F%2Fexample.org%2Flab%2Flabs%2Fa%2F"
+        );
+        assert_eq!(
+            l.line,
+            "https://social-plugins.line.me/lineit/share?url=https%3A%2F%2Fexample.org%2Flab%2Flabs%2Fa%2F"
+        );
+        assert!(
+            l.facebook
+                .ends_with("sharer.php?u=https%3A%2F%2Fexample.org%2Flab%2Flabs%2Fa%2F")
+        );
+        use chrono::TimeZone;
+        let start = chrono::Utc.with_ymd_and_hms(2027, 1, 21, 10, 0, 0).unwrap();
+        let end = chrono::Utc
+            .with_ymd_and_hms(2027, 1, 21, 12, 30, 0)
+            .unwrap();
+        let g = google_calendar("ラボ", start, end, "", "Zoom");
+        assert_eq!(
+            g,
+            "https://calendar.google.com/calendar/render?action=TEMPLATE&text=%E3%83%A9%E3%83%9C&dates=20270121T100000Z%2F20270121T123000Z&location=Zoom"
+        );
     }
 }

@@ -37,6 +37,7 @@ const STACK: &[&str] = &[
     "urls",
     "ignore",
     "timings",
+    "platform",
 ];
 
 /// Edges that break the stack today and are being removed on other

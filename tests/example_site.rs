@@ -281,11 +281,16 @@ fn a_failing_build_leaves_the_previous_output_untouched() {
         .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
         .collect();
     assert_eq!(before, after, "the failed build changed the output");
-    // No staging directories are left beside it.
+    // No staging directories (`.public.labsite-staging-<pid>`) are left
+    // beside it. (The share-card cache, `.labsite-cache`, is meant to stay.)
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("labsite-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".public.labsite-")
+        })
         .collect();
     assert!(leftovers.is_empty());
 }

@@ -264,7 +264,7 @@ fn too_few_consenting_respondents_withholds_the_results() {
     let html = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
     // Two consenting respondents < k = 3: no counts, no chart.
     assert!(
-        !html.contains("<svg class=\"chart\""),
+        !html.contains("<svg class=\"bar-chart\""),
         "a chart was shown for 2 respondents"
     );
 }

@@ -188,6 +188,13 @@ pub fn run(
                 out.display(),
                 built.elapsed_ms
             );
+            let cards = built.share_cards;
+            if cards.rendered + cards.cached > 0 {
+                eprintln!(
+                    "share cards: {} drawn, {} from the cache",
+                    cards.rendered, cards.cached
+                );
+            }
             EXIT_OK
         }
         Err(e) => {

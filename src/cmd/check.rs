@@ -10,7 +10,12 @@ use crate::output::NullSink;
 use crate::pipeline::{BuildOptions, build_site_into};
 
 pub fn run(root: &Path, opts: &BuildOptions, deny_warnings: bool, explain: bool) -> i32 {
-    match build_site_into(root, opts, &NullSink) {
+    // `check` lays the share cards out and gates them, but draws nothing.
+    let opts = BuildOptions {
+        skip_card_images: true,
+        ..opts.clone()
+    };
+    match build_site_into(root, &opts, &NullSink) {
         Ok(built) => {
             if deny_warnings && let Some(errors) = denied(&built.warnings) {
                 eprint!("{errors}");

@@ -22,6 +22,7 @@ use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
 use crate::public::survey::PrivacyStats;
 use crate::public::{CommonView, Origin, Page, PublicLab, PublicSite};
+use crate::render::share_card::{Card, CardStats, ShareCards};
 use crate::render::templates::{PageContext, Theme};
 use crate::render::{OutputFile, charts, files};
 use crate::source::terms::{allowed_terms, collect_term_table};
@@ -32,6 +33,8 @@ use crate::urls::Urls;
 pub struct Built {
     pub files: Vec<OutputFile>,
     pub pages: usize,
+    /// Share cards drawn and taken from the cache.
+    pub share_cards: CardStats,
     pub stats: PrivacyStats,
     /// What the privacy rules did in each lab, by lab id, in date order.
     pub lab_stats: Vec<(String, PrivacyStats)>,
@@ -68,6 +71,11 @@ pub struct BuildOptions {
     pub live_reload_html: String,
     /// Print leaked terms in gate errors (off by default: CI logs are public).
     pub show_terms: bool,
+    /// Lay share cards out and gate their text, but draw no image and
+    /// touch no cache (`check`, which writes nothing).
+    pub skip_card_images: bool,
+    /// Make no share cards at all (`--no-share-cards`).
+    pub no_share_cards: bool,
 }
 
 /// Load, check, render and gate a site, in memory.
@@ -90,6 +98,7 @@ pub fn build_site_into(
     let (prepared, rendered) = full_build(root, opts, sink)?;
     let built = Built {
         files: Vec::new(),
+        share_cards: rendered.share_cards.stats,
         pages: rendered.pages,
         stats: rendered.stats,
         lab_stats: rendered.lab_stats,
@@ -112,7 +121,7 @@ fn full_build(
     sink: &dyn Sink,
 ) -> Result<(Prepared, Rendered), BuildError> {
     let mut phases = Phases::start();
-    let prepared = Prepared::new(root, opts, &mut phases)?;
+    let mut prepared = Prepared::new(root, opts, &mut phases)?;
     let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
     let links = links::site_links(&prepared.site);
     let out = GatedSink::new(&prepared.gate, sink)
@@ -126,6 +135,10 @@ fn full_build(
     phases.mark("checks");
     phases.report();
     rendered.allowed_published = finished?;
+    prepared
+        .site
+        .warnings
+        .append(&mut rendered.share_cards.warnings);
     Ok((prepared, rendered))
 }
 
@@ -145,6 +158,7 @@ struct Rendered {
     pages: usize,
     stats: PrivacyStats,
     lab_stats: Vec<(String, PrivacyStats)>,
+    share_cards: ShareCardsMade,
     /// The labs' public records, for the next partial rebuild.
     cards: Vec<PublicLab>,
     /// A partial render found a lab's public record changed.
@@ -252,6 +266,8 @@ impl Prepared {
             !highlights.is_empty(),
             &opts.live_reload_html,
         );
+        let share = ShareCards::new(&self.theme, site, urls, !opts.skip_card_images)
+            .filter(|_| !opts.no_share_cards);
         // Each thread renders in a context of its own holding the common
         // variables; a page's own variables are moved in and out of it.
         let page_context = || self.theme.page_context(&common);
@@ -278,7 +294,10 @@ impl Prepared {
             if !site_wide {
                 return 0;
             }
-            let site_pages = public.site_pages(&highlights);
+            let mut site_pages = public.site_pages(&highlights);
+            if let Some(share) = &share {
+                emit_cards(out, share.site(site, &mut site_pages).map(|c| vec![c]));
+            }
             let n = site_pages.len();
             site_pages
                 .par_iter()
@@ -295,7 +314,10 @@ impl Prepared {
                     if let Some(survey) = lab_out.survey_mut() {
                         charts::draw(survey);
                     }
-                    let lab_pages = lab_out.pages();
+                    let mut lab_pages = lab_out.pages();
+                    if let Some(share) = &share {
+                        emit_cards(out, share.lab(&public.labs[i], &mut lab_pages));
+                    }
                     for page in &lab_pages {
                         render(page, ctx);
                     }
@@ -328,6 +350,7 @@ impl Prepared {
             stats.add(&s);
             lab_stats.push((id, s));
         }
+        let share_cards = ShareCardsMade::from(share.as_ref());
         let cards_changed = partial && public.changed_cards();
         if site_wide || labs.iter().any(|&i| public.in_feed(i)) {
             out.emit(files::feed(cfg, &public.feed_entries(), urls));
@@ -346,6 +369,7 @@ impl Prepared {
             pages,
             stats,
             lab_stats,
+            share_cards,
             cards: public.into_cards(),
             cards_changed,
             allowed_published: Vec::new(),
@@ -417,5 +441,38 @@ impl Prepared {
             return Err(BuildError::Io(gated.io_errors.join("\n")));
         }
         Ok(gated.allowed)
+    }
+}
+
+/// The share cards a render made: counts, and characters the font lacks.
+#[derive(Default)]
+struct ShareCardsMade {
+    stats: CardStats,
+    warnings: Vec<Diagnostic>,
+}
+
+impl From<Option<&ShareCards<'_>>> for ShareCardsMade {
+    fn from(share: Option<&ShareCards>) -> Self {
+        share.map_or_else(ShareCardsMade::default, |s| ShareCardsMade {
+            stats: s.stats(),
+            warnings: s.take_warnings(),
+        })
+    }
+}
+
+/// Share cards through the gate, which reads the text each one shows.
+fn emit_cards(out: &GatedSink, cards: Result<Vec<Card>, Diagnostic>) {
+    match cards {
+        Ok(cards) => {
+            for c in cards {
+                let file = OutputFile {
+                    path: c.path,
+                    bytes: c.png,
+                    origins: c.origins,
+                };
+                out.emit_showing(file, &c.svg);
+            }
+        }
+        Err(d) => out.render_error(d),
     }
 }

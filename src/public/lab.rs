@@ -74,6 +74,8 @@ pub struct PublicLab {
     pub program_path: String,
     pub recruitment_path: String,
     pub ics_path: String,
+    /// A Google Calendar link with the lab's times, beside the `.ics`.
+    pub calendar_url: String,
     pub recruitment: Option<PublicRecruitment>,
     #[serde(skip)]
     pub start_utc: DateTime<Utc>,
@@ -214,10 +216,34 @@ pub(super) fn public_lab(
         program_path: path_if(lab.program.program.is_some(), &paths.program),
         recruitment_path: path_if(recruitment.is_some(), &paths.recruitment),
         ics_path: path_if(recruitment.is_some(), &paths.ics),
+        calendar_url: if recruitment.is_some() {
+            calendar_link(r, start_utc, end_utc, &urls.absolute(&paths.recruitment))
+        } else {
+            String::new()
+        },
         recruitment,
         start_utc,
         end_utc,
     })
+}
+
+/// The lab as a Google Calendar event: its title, times (UTC), summary,
+/// page and venue, as the `.ics` has them.
+fn calendar_link(
+    r: &crate::source::lab::LabRecord,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    page_url: &str,
+) -> String {
+    let details = format!("{}\n{page_url}", r.summary).trim().to_string();
+    let location = if r.venue.online {
+        r.venue.name.clone()
+    } else {
+        format!("{} {}", r.venue.name, r.venue.address)
+            .trim()
+            .to_string()
+    };
+    crate::urls::google_calendar(&r.title, start, end, &details, &location)
 }
 
 #[cfg(test)]
@@ -253,6 +279,7 @@ pub(crate) mod tests {
             program_path: String::new(),
             recruitment_path: String::new(),
             ics_path: String::new(),
+            calendar_url: String::new(),
             recruitment: None,
             start_utc,
             end_utc: start_utc + chrono::Duration::minutes(150),

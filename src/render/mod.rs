@@ -5,6 +5,8 @@ pub mod feeds;
 pub mod files;
 pub mod ics;
 pub mod jsonld;
+pub mod linebreak;
+pub mod share_card;
 pub mod templates;
 
 use crate::public::Origin;

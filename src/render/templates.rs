@@ -14,6 +14,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile};
 use crate::public::{CommonView, Page, PageContent};
+use crate::render::share_card::{PageShare, page_share};
 use crate::source::Site;
 
 mod embedded {
@@ -295,6 +296,7 @@ impl Theme {
                 og_type: page.og_type.key(),
                 image: &page.image,
                 kind: page.kind(),
+                share: page_share(page, urls, &common.site.title),
             },
         );
         // The page's own variables override the common ones of the same
@@ -364,6 +366,24 @@ struct PageVariable<'a> {
     og_type: &'static str,
     image: &'a str,
     kind: &'static str,
+    /// Links that share the page, and its image's size and text.
+    share: PageShare,
+}
+
+/// Templates that are not pages (the share card's SVG).
+impl Theme {
+    /// Render template `name` with `ctx` alone, none of the page variables.
+    /// Only `.html`, `.htm` and `.xml` templates are escaped by Tera: the
+    /// caller escapes what it puts into any other.
+    pub fn render_template(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| {
+            Diagnostic::error(
+                format!("template `{name}` failed to render: {}", error_chain(&e)),
+                self.sources.get(name).map(Loc::file),
+            )
+            .with_help("a template may only use the variables listed in docs/theme.md")
+        })
+    }
 }
 
 /// The common variables of every page, in a context reused from page to
