@@ -38,6 +38,10 @@ pub struct GatedSink<'a> {
     io_errors: Mutex<Vec<String>>,
     paths: Mutex<Vec<String>>,
     render_errors: Mutex<Vec<Diagnostic>>,
+    /// The pages whose element ids are kept (the targets of `#fragment`
+    /// links), and their ids.
+    id_pages: HashSet<String>,
+    ids: Mutex<HashMap<String, HashSet<String>>>,
 }
 
 /// What a gated render left behind.
@@ -50,6 +54,8 @@ pub struct Gated {
     pub allowed: Vec<(String, Vec<String>)>,
     pub render_errors: Vec<Diagnostic>,
     pub io_errors: Vec<String>,
+    /// The element ids of the pages asked for with [`GatedSink::keep_ids_of`].
+    pub ids: HashMap<String, HashSet<String>>,
 }
 
 impl<'a> GatedSink<'a> {
@@ -62,7 +68,16 @@ impl<'a> GatedSink<'a> {
             io_errors: Mutex::new(Vec::new()),
             paths: Mutex::new(Vec::new()),
             render_errors: Mutex::new(Vec::new()),
+            id_pages: HashSet::new(),
+            ids: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Keep the element ids of these pages as they pass (for checking the
+    /// `#fragment` of links to them).
+    pub fn keep_ids_of(mut self, pages: HashSet<String>) -> Self {
+        self.id_pages = pages;
+        self
     }
 
     /// Scan `file`; hand it on if it is clean, else keep it as a leak.
@@ -98,6 +113,12 @@ impl<'a> GatedSink<'a> {
     fn deliver(&self, file: OutputFile, mut terms: Vec<usize>) {
         if let Ok(mut p) = self.paths.lock() {
             p.push(file.path.clone());
+        }
+        if self.id_pages.contains(&file.path) {
+            let ids = html_ids(&String::from_utf8_lossy(&file.bytes));
+            if let Ok(mut all) = self.ids.lock() {
+                all.insert(file.path.clone(), ids);
+            }
         }
         if !terms.is_empty() {
             terms.sort_unstable();
@@ -154,8 +175,43 @@ impl<'a> GatedSink<'a> {
             allowed,
             render_errors: self.render_errors.into_inner().unwrap_or_default(),
             io_errors: self.io_errors.into_inner().unwrap_or_default(),
+            ids: self.ids.into_inner().unwrap_or_default(),
         }
     }
+}
+
+/// The values of the `id` attributes in an HTML page.
+pub fn html_ids(html: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut from = 0;
+    while let Some(i) = html[from..].find("id=") {
+        let at = from + i;
+        from = at + 3;
+        // A whole attribute name: after white space.
+        if !html[..at].ends_with(|c: char| c.is_ascii_whitespace()) {
+            continue;
+        }
+        let rest = &html[from..];
+        let Some(q @ ('"' | '\'')) = rest.chars().next() else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(q) {
+            out.insert(unescape(&rest[1..1 + end]));
+        }
+    }
+    out
+}
+
+/// The few entities an escaped attribute value holds.
+fn unescape(v: &str) -> String {
+    if !v.contains('&') {
+        return v.to_string();
+    }
+    v.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Each file that failed the gate becomes an error naming the term's owner,

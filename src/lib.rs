@@ -13,6 +13,7 @@
 // order is checked by tests/architecture.rs).
 pub mod cmd;
 pub mod gate;
+pub mod links;
 pub mod output;
 pub mod pipeline;
 pub mod public;

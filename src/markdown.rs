@@ -160,21 +160,72 @@ pub fn climbs_out(dest: &str, depth: i32) -> bool {
 /// of its element, including `href` and `src` attributes in raw HTML: for
 /// checks that point at a line.
 pub fn link_targets(md: &str) -> Vec<(String, usize)> {
+    links(md).into_iter().map(|l| (l.dest, l.at)).collect()
+}
+
+/// A link or image target as written in Markdown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    /// Byte offset of the link's element in the text.
+    pub at: usize,
+    /// From an attribute of raw HTML: published exactly as written (a
+    /// root-relative `/x` there is not put under the base path).
+    pub raw: bool,
+}
+
+/// Every link and image of a Markdown text, Markdown's and raw HTML's.
+pub fn links(md: &str) -> Vec<LinkRef> {
     let mut out = Vec::new();
     for (ev, range) in Parser::new_ext(md, options()).into_offset_iter() {
         match ev {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                out.push((dest_url.to_string(), range.start));
+                out.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    at: range.start,
+                    raw: false,
+                });
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 for (value, at) in html_urls(&h) {
-                    out.push((value, range.start + at));
+                    out.push(LinkRef {
+                        dest: value,
+                        at: range.start + at,
+                        raw: true,
+                    });
                 }
             }
             _ => {}
         }
     }
     out
+}
+
+/// A source link `@/<path>` (a content file, relative to `content/`) as
+/// the site-relative address of that file's page, fragment kept:
+/// `@/labs/<id>/lab.yaml` and `@/labs/<id>/report.md` → `labs/<id>/`,
+/// `@/pages/<slug>.md` → `<slug>/`, `@/program.yaml` → `program/`.
+/// `None` when `dest` is not a source link; `Some(None)` when it names no
+/// file that has a page.
+pub fn source_link(dest: &str) -> Option<Option<String>> {
+    let rest = dest.strip_prefix("@/")?;
+    let (path, fragment) = match rest.find('#') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let plain = |s: &str| !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', '?']);
+    let parts: Vec<&str> = path.split('/').collect();
+    // (`labs` is source's LABS_DIR and the output's lab folder alike.)
+    let page = match parts.as_slice() {
+        ["labs", id, "lab.yaml" | "report.md"] if plain(id) => Some(format!("labs/{id}/")),
+        ["pages", file] => file
+            .strip_suffix(".md")
+            .filter(|slug| plain(slug))
+            .map(|slug| format!("{slug}/")),
+        ["program.yaml"] => Some("program/".to_string()),
+        _ => None,
+    };
+    Some(page.map(|p| format!("{p}{fragment}")))
 }
 
 /// `href`/`src` attribute values in a piece of raw HTML, with offsets.
@@ -348,6 +399,9 @@ pub fn render(md: &str, trust: Trust, urls: &Urls) -> Rendered {
 /// they are. (Targets that climb out of the site are refused when the
 /// Markdown is loaded, with their location: `link_targets`.)
 fn under_base<'a>(urls: &Urls, dest: CowStr<'a>) -> CowStr<'a> {
+    if let Some(Some(page)) = source_link(&dest) {
+        return CowStr::from(format!("{}{page}", urls.base_path()));
+    }
     urls.rewrite_link(&dest).map(CowStr::from).unwrap_or(dest)
 }
 
@@ -475,6 +529,31 @@ mod tests {
             "{got:?}"
         );
         assert!(got.iter().any(|(d, _)| d == "q"), "{got:?}");
+    }
+
+    #[test]
+    fn source_links_become_the_pages_of_their_files() {
+        for (dest, page) in [
+            ("@/labs/2027-01-21/lab.yaml", Some("labs/2027-01-21/")),
+            ("@/labs/x/report.md#まとめ", Some("labs/x/#まとめ")),
+            ("@/pages/about.md", Some("about/")),
+            ("@/program.yaml", Some("program/")),
+            ("@/labs/../lab.yaml", None),
+            ("@/labs/x/photo.jpg", None),
+            ("@/site.yaml", None),
+        ] {
+            assert_eq!(source_link(dest), Some(page.map(String::from)), "{dest}");
+        }
+        assert_eq!(source_link("/about/"), None);
+        let r = render(
+            "[next](@/labs/x/lab.yaml) [a](@/pages/about.md#team)",
+            Trust::Author,
+            &urls(),
+        );
+        assert!(r.html.contains("href=\"/lab/labs/x/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/lab/about/#team\""), "{}", r.html);
+        let html = render_data("[faq](@/program.yaml)", &urls());
+        assert!(html.contains("href=\"/lab/program/\""), "{html}");
     }
 
     #[test]

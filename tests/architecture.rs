@@ -16,6 +16,8 @@ const STACK: &[&str] = &[
     "serve",
     // The orchestrator: calls the stages in order.
     "pipeline",
+    // Link checking: the organizers' links against the files the render made.
+    "links",
     // The leak gate as a stage: scans each file, reports leaks by source.
     "gate",
     // Publishes files (atomically) or hands them to serve.

@@ -84,6 +84,7 @@ fn example_site_builds_every_page_and_every_link_resolves() {
         "labs/2025-11-13/index.html",
         "labs/2025-11-13/program/index.html",
         "labs/2025-11-13/zoom-board.svg",
+        "labs/2027-01-21/index.html",
         "labs/2027-01-21/program/index.html",
         "labs/2027-01-21/recruit/index.html",
         "labs/2027-01-21/lab.ics",

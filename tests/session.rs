@@ -117,12 +117,15 @@ fn removing_a_report_updates_the_listings_too() {
     let rebuilt = session
         .rebuild(&["content/labs/2025-11-13/report.md".into()], &opts())
         .unwrap();
+    // The lab's page stays, as its overview (every lab has a page).
     assert!(
         rebuilt
-            .removed
+            .changed
             .iter()
             .any(|p| p == "labs/2025-11-13/index.html")
     );
+    let page = &session.files()["labs/2025-11-13/index.html"];
+    assert!(String::from_utf8_lossy(&page.bytes).contains("ラボ概要"));
     assert!(
         rebuilt.changed.iter().any(|p| p == "index.html"),
         "the home page still lists the report"
@@ -139,6 +142,18 @@ fn a_removed_lab_folder_is_a_full_rebuild() {
     copy_tree(&repo().join("content"), &tmp.path().join("content"));
     let mut session = Session::build(tmp.path(), &opts()).unwrap();
     std::fs::remove_dir_all(tmp.path().join("content/labs/2027-01-21")).unwrap();
+    // The report links the removed lab: a broken link, shown as an error.
+    let err = session
+        .rebuild(&["content/labs/2027-01-21/lab.yaml".into()], &opts())
+        .err()
+        .expect("a link to a removed lab passed");
+    assert!(format!("{err:?}").contains("broken link"), "{err:?}");
+    let report = tmp.path().join("content/labs/2025-11-13/report.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    let text = text
+        .replace("(@/labs/2027-01-21/lab.yaml)", "")
+        .replace("(../2027-01-21/recruit/)", "");
+    std::fs::write(&report, text).unwrap();
     // A watcher may report only a file inside the folder.
     let rebuilt = session
         .rebuild(&["content/labs/2027-01-21/zoom.svg".into()], &opts())
@@ -154,4 +169,30 @@ fn a_removed_lab_folder_is_a_full_rebuild() {
         snapshot(&session),
         snapshot(&Session::build(tmp.path(), &opts()).unwrap())
     );
+}
+
+#[test]
+fn a_partial_rebuild_checks_the_links_of_the_edited_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &tmp.path().join("content"));
+    let mut session = Session::build(tmp.path(), &opts()).unwrap();
+    let report = tmp.path().join("content/labs/2025-11-13/report.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    let changed = ["content/labs/2025-11-13/report.md".to_string()];
+    for broken in ["[次](../2099-01-01/)", "[概要](@/pages/about.md#nothing)"] {
+        std::fs::write(&report, format!("{text}\n{broken}\n")).unwrap();
+        let err = session
+            .rebuild(&changed, &opts())
+            .err()
+            .expect("a broken link passed a partial rebuild");
+        assert!(format!("{err:?}").contains("broken link"), "{err:?}");
+    }
+    // Links into pages kept from the last build resolve, fragments too.
+    std::fs::write(
+        &report,
+        format!("{text}\n[会社の外に](@/pages/about.md#会社の外に-もう一人の-1on1の相手-を)\n"),
+    )
+    .unwrap();
+    let rebuilt = session.rebuild(&changed, &opts());
+    assert!(rebuilt.is_ok(), "{:?}", rebuilt.err());
 }

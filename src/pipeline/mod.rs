@@ -15,7 +15,8 @@ use rayon::prelude::*;
 pub use session::{Rebuilt, Session};
 
 use crate::diagnostics::{Diagnostic, Loc};
-use crate::gate::{GatedSink, leak_diagnostics};
+use crate::gate::{GatedSink, html_ids, leak_diagnostics};
+use crate::links::{self, Link};
 use crate::output::{MemorySink, Sink};
 use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
@@ -122,12 +123,15 @@ fn full_build(
     let mut phases = Phases::start();
     let mut prepared = Prepared::new(root, opts, &mut phases)?;
     let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
-    let out = GatedSink::new(&prepared.gate, sink);
+    let links = links::site_links(&prepared.site);
+    let out = GatedSink::new(&prepared.gate, sink)
+        .keep_ids_of(links::fragment_pages(&links, prepared.urls.base_path()));
+    phases.mark("links");
     let rendered = prepared.render(&all, &out, opts, None);
     prepared.emit_sitemap(&out.paths(), &out);
     phases.mark("render+gate");
     let mut rendered = rendered?;
-    let finished = prepared.finish(out, opts);
+    let finished = prepared.finish(out, opts, &links, &[]);
     phases.mark("checks");
     phases.report();
     rendered.allowed_published = finished?;
@@ -378,14 +382,34 @@ impl Prepared {
     }
 
     /// Every error the render met: broken templates, duplicate paths,
-    /// leaks, I/O. On success, the allowed terms found in the output.
+    /// leaks, broken links, I/O. `links` are checked against the files
+    /// emitted and `kept` (the files of a partial rebuild that stay). On
+    /// success, the allowed terms found in the output.
     fn finish(
         &self,
         out: GatedSink,
         opts: &BuildOptions,
+        links: &[Link],
+        kept: &[&OutputFile],
     ) -> Result<Vec<(String, Vec<String>)>, BuildError> {
         let gated = out.finish();
         let mut diags = Vec::new();
+        if !links.is_empty() {
+            let files: std::collections::HashSet<&str> = gated
+                .paths
+                .iter()
+                .map(String::as_str)
+                .chain(kept.iter().map(|f| f.path.as_str()))
+                .collect();
+            let ids = |page: &str| {
+                gated.ids.get(page).cloned().or_else(|| {
+                    kept.iter()
+                        .find(|f| f.path == page)
+                        .map(|f| html_ids(&String::from_utf8_lossy(&f.bytes)))
+                })
+            };
+            diags.extend(links::check(links, self.urls.base_path(), &files, &ids));
+        }
         let mut render_errors = gated.render_errors;
         if !render_errors.is_empty() {
             // One broken template fails every page: report each template once.

@@ -176,8 +176,16 @@ impl Session {
             .collect();
         let sink = MemorySink::default();
         let cards = self.cards.take();
+        // The links of the reloaded labs, checked against their new pages
+        // and the files kept from the last build.
+        let links: Vec<_> = labs
+            .iter()
+            .flat_map(|&i| crate::links::lab_links(&self.prepared.site.labs[i]))
+            .collect();
         let result = {
-            let out = GatedSink::new(&self.prepared.gate, &sink);
+            let base_path = self.prepared.urls.base_path();
+            let out = GatedSink::new(&self.prepared.gate, &sink)
+                .keep_ids_of(crate::links::fragment_pages(&links, base_path));
             let rendered = self.prepared.render(&labs, &out, opts, cards);
             // The sitemap lists every page: the ones kept and the new ones;
             // it is made again only when that list changed.
@@ -197,7 +205,16 @@ impl Session {
             if !before.eq(paths.iter().filter(|p| p.ends_with(".html"))) {
                 self.prepared.emit_sitemap(&paths, &out);
             }
-            rendered.and_then(|r| self.prepared.finish(out, opts).map(|_| r))
+            let kept_files: Vec<&OutputFile> = self
+                .files
+                .values()
+                .filter(|f| !prefixes.iter().any(|x| f.path.starts_with(x)))
+                .collect();
+            rendered.and_then(|r| {
+                self.prepared
+                    .finish(out, opts, &links, &kept_files)
+                    .map(|_| r)
+            })
         };
         let pages = match result {
             Ok(r) if r.cards_changed => {

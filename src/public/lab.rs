@@ -68,6 +68,8 @@ pub struct PublicLab {
     pub status_label: String,
     pub participant_count: usize,
     pub cover: String,
+    /// The lab's own page: its report, or its overview. Every lab has one.
+    pub page_path: String,
     pub report_path: String,
     pub program_path: String,
     pub recruitment_path: String,
@@ -209,6 +211,7 @@ pub(super) fn public_lab(
             .as_deref()
             .map(|c| urls.absolute(c))
             .unwrap_or_default(),
+        page_path: urls.path(&paths.report),
         report_path: path_if(has_report, &paths.report),
         program_path: path_if(lab.program.program.is_some(), &paths.program),
         recruitment_path: path_if(recruitment.is_some(), &paths.recruitment),
@@ -271,6 +274,7 @@ pub(crate) mod tests {
             status_label: String::new(),
             participant_count: 4,
             cover: String::new(),
+            page_path: format!("/labs/{id}/"),
             report_path: String::new(),
             program_path: String::new(),
             recruitment_path: String::new(),

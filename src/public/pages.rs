@@ -79,6 +79,7 @@ pub enum PageContent<'a> {
     Home(HomePage<'a>),
     Labs(LabsPage<'a>),
     Report(ReportPage<'a>),
+    Lab(LabPage<'a>),
     Program(ProgramPage<'a>),
     SeriesProgram(SeriesProgramPage),
     Recruitment(RecruitmentPage<'a>),
@@ -93,6 +94,7 @@ impl PageContent<'_> {
             PageContent::Home(_) => "home",
             PageContent::Labs(_) => "labs",
             PageContent::Report(_) => "report",
+            PageContent::Lab(_) => "lab",
             PageContent::Program(_) => "program",
             PageContent::SeriesProgram(_) => "series_program",
             PageContent::Recruitment(_) => "recruitment",
@@ -107,6 +109,7 @@ impl PageContent<'_> {
             PageContent::Home(_) => "home.html",
             PageContent::Labs(_) => "labs.html",
             PageContent::Report(_) => "report.html",
+            PageContent::Lab(_) => "lab.html",
             PageContent::Program(_) => "program.html",
             PageContent::SeriesProgram(_) => "series_program.html",
             PageContent::Recruitment(_) => "recruitment.html",
@@ -147,6 +150,16 @@ pub struct ReportPage<'a> {
     /// None when the lab has no survey to show.
     pub survey: Option<&'a PublicSurvey>,
     pub next_lab: Option<&'a PublicLab>,
+}
+
+/// `lab.html`: the overview of a lab without a published report (planned,
+/// cancelled, or held without `report.md`), at the lab's own address so
+/// that a link to any lab works. The recruitment call and the calendar
+/// link are in `lab.recruitment` and `lab.ics_path`, where there is one.
+#[derive(Debug, Serialize)]
+pub struct LabPage<'a> {
+    pub lab: &'a PublicLab,
+    pub program: &'a ProgramView,
 }
 
 /// `program.html`: a lab's timetable.
@@ -264,6 +277,11 @@ mod tests {
         let v = serde_json::to_value(&report).unwrap();
         assert!(v["survey"].is_null() && v["next_lab"].is_null());
         assert_eq!(v["lab"]["status"], "held");
+        let overview = PageContent::Lab(LabPage {
+            lab: &lab,
+            program: &program,
+        });
+        assert_eq!(keys(&overview), sorted(vec!["lab", "program"]));
         let lab_program = PageContent::Program(ProgramPage {
             lab: &lab,
             program: &program,

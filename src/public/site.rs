@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use super::event::EventView;
 use super::lab::{PublicLab, public_lab};
 use super::pages::{
-    FreePage, Highlight, HighlightsPage, HomePage, LabsPage, NotFoundPage, OgType, Origin, Page,
-    PageContent, ProgramPage, RecruitmentPage, ReportPage, SeriesProgramPage,
+    FreePage, Highlight, HighlightsPage, HomePage, LabPage, LabsPage, NotFoundPage, OgType, Origin,
+    Page, PageContent, ProgramPage, RecruitmentPage, ReportPage, SeriesProgramPage,
 };
 use super::paths::{self, LabPaths};
 use super::program::{ProgramView, program_view, program_view_with};
@@ -92,7 +92,8 @@ impl LabOutput<'_> {
         self.report.as_mut().and_then(|r| r.survey.as_mut())
     }
 
-    /// The lab's pages: report, program, recruitment, where they exist.
+    /// The lab's pages: report (or overview), program, recruitment, where
+    /// they exist.
     pub fn pages(&self) -> Vec<Page<'_>> {
         let lab = self.lab;
         let origins = || vec![Origin::Lab(lab.id.clone())];
@@ -112,6 +113,24 @@ impl LabOutput<'_> {
                     program: &self.program,
                     survey: report.survey.as_ref(),
                     next_lab: self.next_lab,
+                }),
+            });
+        } else {
+            // No report: the lab's address shows its overview.
+            pages.push(Page {
+                path: self.paths.report.clone(),
+                title: lab.title.clone(),
+                description: if lab.summary.is_empty() {
+                    self.program.concept.clone()
+                } else {
+                    lab.summary.clone()
+                },
+                og_type: OgType::Website,
+                image: lab.cover_url.clone(),
+                origins: origins(),
+                content: PageContent::Lab(LabPage {
+                    lab,
+                    program: &self.program,
                 }),
             });
         }

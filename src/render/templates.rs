@@ -205,6 +205,7 @@ impl Theme {
             "home.html",
             "labs.html",
             "report.html",
+            "lab.html",
             "program.html",
             "recruitment.html",
             "page.html",
