@@ -6,6 +6,7 @@ pub mod files;
 pub mod ics;
 pub mod jsonld;
 pub mod linebreak;
+pub mod share;
 pub mod share_card;
 pub mod templates;
 

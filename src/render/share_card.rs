@@ -31,10 +31,9 @@ use super::linebreak::break_lines;
 use super::templates::Theme;
 use crate::diagnostics::Diagnostic;
 use crate::public::{Origin, Page, PublicLab};
-use crate::urls::{ShareLinks, Urls};
+use crate::urls::Urls;
 
-pub const WIDTH: u32 = 1200;
-pub const HEIGHT: u32 = 630;
+pub use super::share::{HEIGHT, WIDTH};
 /// The card template's name among the theme's templates.
 pub const TEMPLATE: &str = "card.svg";
 /// The one font cards are drawn with (see `fonts/README.md`).
@@ -533,51 +532,6 @@ impl<'a> ShareCards<'a> {
     }
 }
 
-/// Whether `url` is a share card's (its name is ours: `card-` and 16 hex
-/// digits), so a template can give its size; a cover's size is unknown.
-pub fn is_card_url(url: &str) -> bool {
-    let name = url.rsplit('/').next().unwrap_or("");
-    name.strip_prefix("card-")
-        .and_then(|r| r.strip_suffix(".png"))
-        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// `page.share` of every page: links that share it, and the size and
-/// text of its image for `og:image:*` (a card's size is known; a cover's
-/// is not).
-#[derive(Clone, Debug, Serialize)]
-pub struct PageShare {
-    /// The page's absolute address.
-    pub url: String,
-    pub links: ShareLinks,
-    pub image_alt: String,
-    /// 0 when unknown (not a share card).
-    pub image_width: u32,
-    pub image_height: u32,
-}
-
-/// [`PageShare`] of `page`, on a site titled `site_title`.
-pub fn page_share(page: &Page, urls: &Urls, site_title: &str) -> PageShare {
-    let title = if page.title.is_empty() || page.kind() == "home" {
-        site_title.to_string()
-    } else {
-        format!("{} | {site_title}", page.title)
-    };
-    let url = urls.absolute(&page.path);
-    let card = is_card_url(&page.image);
-    PageShare {
-        links: crate::urls::share_links(&url, &title),
-        url,
-        image_alt: if page.image.is_empty() {
-            String::new()
-        } else {
-            title
-        },
-        image_width: if card { WIDTH } else { 0 },
-        image_height: if card { HEIGHT } else { 0 },
-    }
-}
-
 /// Where a site's cards are cached.
 pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("cards")
@@ -601,15 +555,6 @@ mod tests {
         // Full-width characters are one em; Latin letters narrower.
         assert!((m.width('対', 100.0) - 100.0).abs() < 1.0);
         assert!(m.width('i', 100.0) < 50.0);
-    }
-
-    #[test]
-    fn card_urls_are_recognised() {
-        assert!(is_card_url(
-            "https://example.org/lab/labs/a/card-0123456789abcdef.png"
-        ));
-        assert!(!is_card_url("https://example.org/lab/labs/a/cover.png"));
-        assert!(!is_card_url("card-0123.png"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile};
 use crate::public::{CommonView, Page, PageContent};
-use crate::render::share_card::{PageShare, page_share};
+use crate::render::share::{PageShare, page_share};
 use crate::source::Site;
 
 mod embedded {
