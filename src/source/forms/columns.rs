@@ -10,29 +10,10 @@
 
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::table::Table;
 use crate::diagnostics::{Diagnostic, Loc, nearest, printable};
 
-/// A header as compared: NFKC, white space (line breaks included) collapsed
-/// to one space, trimmed.
-pub fn normalize_header(s: &str) -> String {
-    let nfkc: String = s.nfkc().collect();
-    nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The key two headers are equal by: [`normalize_header`], case folded,
-/// and white space left out, so a line break Google kept between two
-/// Japanese words (`本日のラボの\n満足度`) does not make the header differ
-/// from the question's `text` written on one line.
-pub fn header_key(s: &str) -> String {
-    normalize_header(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+pub use super::table::{header_key, normalize_header};
 
 /// Columns no field reads: the forms' own bookkeeping.
 pub const BOOKKEEPING: [&str; 9] = [

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostics::{Diagnostic, Loc, SourceFile, nearest, printable};
 
@@ -103,7 +104,7 @@ impl Table {
         format!(
             "{} (`{}`)",
             crate::diagnostics::column_letters(self.first_col + col),
-            super::columns::normalize_header(self.headers.get(col).map_or("", |h| h.as_str()))
+            normalize_header(self.headers.get(col).map_or("", |h| h.as_str()))
         )
     }
 
@@ -284,7 +285,7 @@ fn read_workbook(bytes: Vec<u8>, req: &TableRequest, shown: &str) -> Result<Shee
     let names = book.sheet_names();
     let name = match &req.sheet {
         Some((want, at)) => {
-            let norm = super::columns::header_key;
+            let norm = header_key;
             match names.iter().find(|n| norm(n) == norm(want)) {
                 Some(n) => n.clone(),
                 None => {
@@ -357,6 +358,25 @@ fn read_workbook(bytes: Vec<u8>, req: &TableRequest, shown: &str) -> Result<Shee
         }
     }
     Ok((headers, rows, first_col, header_row))
+}
+
+/// A header as compared: NFKC, white space (line breaks included) collapsed
+/// to one space, trimmed.
+pub fn normalize_header(s: &str) -> String {
+    let nfkc: String = s.nfkc().collect();
+    nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The key two headers are equal by: [`normalize_header`], case folded,
+/// and white space left out, so a line break Google kept between two
+/// Japanese words (`本日のラボの\n満足度`) does not make the header differ
+/// from the question's `text` written on one line.
+pub fn header_key(s: &str) -> String {
+    normalize_header(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
