@@ -62,6 +62,14 @@ fn example_site_passes_the_browser_checks() {
         "browser checks failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("browser: all checks passed"), "{stdout}");
+    // The bars were seen in both schemes (the script fails when their
+    // colours are the same).
+    for scheme in ["light", "dark"] {
+        assert!(
+            stdout.contains(&format!("browser: {scheme}: chart bars filled with rgb(")),
+            "{stdout}"
+        );
+    }
     // Each page type was looked at, in both schemes, at both widths; the
     // home page, reports and recruitment pages have their share cards.
     for kind in [
@@ -87,6 +95,9 @@ fn example_site_passes_the_browser_checks() {
                     });
                 if ["home", "report", "recruitment"].contains(&kind) {
                     assert!(line.contains("card 1200×630"), "{line}");
+                }
+                if ["report", "highlights"].contains(&kind) {
+                    assert!(!line.contains(" 0 chart(s)"), "no chart looked at: {line}");
                 }
             }
         }
