@@ -92,6 +92,7 @@ fn example_site_builds_every_page_and_every_link_resolves() {
         "highlights/index.html",
         "about/index.html",
         "privacy/index.html",
+        "accessibility/index.html",
         "404.html",
         "robots.txt",
         "sitemap.xml",
@@ -432,4 +433,38 @@ fn leftovers_of_killed_builds_are_cleared_and_outputs_inside_the_sources_refused
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(!inside.exists());
+}
+
+/// The accessibility statement (`menu: footer`) is linked from every
+/// page's footer, not from the header's menu, which keeps the free pages
+/// without a `menu`.
+#[test]
+fn the_accessibility_statement_is_in_every_footer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_example(&out);
+    let link = "<a href=\"/sub/path/accessibility/\"";
+    for f in files(&out).iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(out.join(f)).unwrap();
+        let (header, footer) = html.split_once("<footer").unwrap();
+        assert!(!header.contains(link), "{f}: in the header");
+        assert!(header.contains("<a href=\"/sub/path/about/\""), "{f}");
+        let nav = footer
+            .split_once("<nav class=\"site-footer__nav\" aria-label=\"サイトについて\">")
+            .unwrap_or_else(|| panic!("{f}: no footer menu"))
+            .1;
+        let nav = nav.split_once("</nav>").unwrap().0;
+        let current = f == "accessibility/index.html";
+        assert!(
+            nav.contains(&format!(
+                "{link}{}>アクセシビリティ方針</a>",
+                if current {
+                    " aria-current=\"page\""
+                } else {
+                    ""
+                }
+            )),
+            "{f}: {nav}"
+        );
+    }
 }

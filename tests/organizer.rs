@@ -384,7 +384,7 @@ fn the_privacy_summary_is_per_lab_and_names_the_kinds() {
     let root = tmp.path();
     let r = check_at(root, NOW, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let summary = "privacy: 3 quote(s) published, 9 redaction(s), 1 group(s) suppressed, 1 response(s) left out for lack of consent\n  labs/2025-11-13: 3 quote(s), 9 redaction(s), 1 group(s) suppressed, 1 response(s) left out (業種: 1 group under k left out)\n  (--explain says what each figure means)\nallowed and published: 中間 (2 pages, feed.xml)\nok: 12 pages checked, no errors\n";
+    let summary = "privacy: 3 quote(s) published, 9 redaction(s), 1 group(s) suppressed, 1 response(s) left out for lack of consent\n  labs/2025-11-13: 3 quote(s), 9 redaction(s), 1 group(s) suppressed, 1 response(s) left out (業種: 1 group under k left out)\n  (--explain says what each figure means)\nallowed and published: 中間 (2 pages, feed.xml)\nok: 13 pages checked, no errors\n";
     assert!(r.stderr.ends_with(summary), "{}", r.stderr);
 
     // Small industries that together reach k are merged into その他; the

@@ -7,12 +7,11 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use common::repo;
 use common::serve::{Served, WAIT, example_site};
 
 const REPORT: &str = "content/labs/2025-11-13/report.md";
@@ -742,51 +741,23 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
 
 // -------------------------------------------------------------- browser
 
-fn which(program: &str) -> Option<PathBuf> {
-    if program.contains('/') {
-        return Path::new(program).is_file().then(|| PathBuf::from(program));
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(program))
-            .find(|p| p.is_file())
-    })
-}
-
 /// Edit, break, fix and restyle a served report page in headless Chromium
 /// (tests/browser/live_reload.mjs, with playwright-core).
 #[test]
 fn live_reload_in_a_real_browser() {
-    let chromium = std::env::var("LABSITE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let (Some(chromium), Some(node)) = (which(&chromium), which("node")) else {
-        eprintln!(
-            "SKIPPED live_reload_in_a_real_browser: needs Chromium (/usr/bin/chromium or LABSITE_CHROMIUM) and node"
-        );
+    let Some(browser) = common::browser::browser("live_reload_in_a_real_browser") else {
         return;
     };
-    let dir = repo().join("tests/browser");
-    if !dir.join("node_modules/playwright-core").is_dir() {
-        // .ci/run installs them; a fresh checkout gets them here.
-        let npm = which("npm").expect("tests/browser needs its packages: install npm, then run `npm ci --prefix tests/browser`");
-        let ok = Command::new(npm)
-            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "`npm ci --prefix tests/browser` failed");
-    }
     let site = example_site();
     let s = Served::start(site.path(), &[]);
-    let out = Command::new(node)
-        .arg(dir.join("live_reload.mjs"))
-        .env(
-            "LABSITE_URL",
-            format!("http://127.0.0.1:{}{REPORT_PAGE}", s.port),
-        )
-        .env("LABSITE_ROOT", site.path())
-        .env("LABSITE_CHROMIUM", &chromium)
-        .output()
-        .expect("run node");
+    let url = format!("http://127.0.0.1:{}{REPORT_PAGE}", s.port);
+    let out = browser.run(
+        "live_reload.mjs",
+        &[
+            ("LABSITE_URL", url.as_ref()),
+            ("LABSITE_ROOT", site.path().as_os_str()),
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");

@@ -53,7 +53,7 @@ The example labs, participants and survey answers are invented. Before publishin
   replace  content/site.yaml: title, description, base_url, organizer (url and email are placeholders)
   remove   content/site.yaml: privacy.deny and privacy.allow (`中間`), written for the example
   remove   the example labs: rm -r {labs}
-  rewrite  content/pages/about.md and content/pages/privacy.md (the lab's name, lab@example.org)
+  rewrite  content/pages/about.md, privacy.md and accessibility.md (the lab's name, lab@example.org)
   then     labsite new lab YYYY-MM-DD --root {d}   (a planned lab: your first recruitment page)
 `labsite check` warns about placeholders left in published fields.
 next: labsite build --root {d}

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::paths;
 use super::words::Words;
 use crate::source::Site;
+use crate::source::page::Menu;
 use crate::urls::Urls;
 
 /// `site`: the public settings of site.yaml.
@@ -60,6 +61,8 @@ pub struct CommonView {
     pub lang: &'static str,
     pub links: Links,
     pub nav: Vec<NavEntry>,
+    /// The free pages whose front matter says `menu: footer`.
+    pub footer_nav: Vec<NavEntry>,
     pub generator: String,
     pub live_reload_html: String,
     /// To make each page's `page.url` and `page.path`.
@@ -104,11 +107,16 @@ impl CommonView {
                 paths::HIGHLIGHTS,
             ));
         }
+        let mut footer_nav = Vec::new();
         for p in &site.pages {
-            nav.push(entry(
+            let e = entry(
                 p.doc.front.title.clone().unwrap_or_else(|| p.slug.clone()),
                 &paths::free_page(&p.slug),
-            ));
+            );
+            match p.doc.front.menu {
+                Menu::Main => nav.push(e),
+                Menu::Footer => footer_nav.push(e),
+            }
         }
         let path_if = |exists: bool, path: &str| {
             if exists {
@@ -141,6 +149,7 @@ impl CommonView {
                 css: urls.path(paths::CSS),
             },
             nav,
+            footer_nav,
             generator: generator(),
             live_reload_html: live_reload_html.to_string(),
             urls: urls.clone(),
@@ -149,14 +158,24 @@ impl CommonView {
 
     /// `nav` with `current` set on the entries that link to `page_path`.
     pub fn nav_at(&self, page_path: &str) -> Vec<NavEntry> {
-        self.nav
-            .iter()
-            .map(|e| NavEntry {
-                current: e.path == page_path,
-                ..e.clone()
-            })
-            .collect()
+        at(&self.nav, page_path)
     }
+
+    /// `footer_nav` with `current` set on the entries that link to
+    /// `page_path`.
+    pub fn footer_nav_at(&self, page_path: &str) -> Vec<NavEntry> {
+        at(&self.footer_nav, page_path)
+    }
+}
+
+fn at(entries: &[NavEntry], page_path: &str) -> Vec<NavEntry> {
+    entries
+        .iter()
+        .map(|e| NavEntry {
+            current: e.path == page_path,
+            ..e.clone()
+        })
+        .collect()
 }
 
 /// `labsite <version>`, for `<meta name="generator">` and the feed.

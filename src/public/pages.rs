@@ -336,6 +336,7 @@ mod tests {
                         "lang",
                         "links",
                         "nav",
+                        "footer_nav",
                         "generator",
                         "live_reload_html",
                         "page"

@@ -256,7 +256,7 @@ impl Theme {
     pub fn page_context(&self, common: &CommonView) -> PageContext {
         PageContext {
             ctx: Context::from_serialize(common).unwrap_or_default(),
-            nav_current: vec![false; common.nav.len()],
+            nav_current: vec![false; common.nav.len() + common.footer_nav.len()],
             keys: Vec::new(),
             shadowed: Vec::new(),
             sizes: Vec::new(),
@@ -278,12 +278,15 @@ impl Theme {
         if common
             .nav
             .iter()
+            .chain(&common.footer_nav)
             .zip(&ctx.nav_current)
             .any(|(entry, &current)| (entry.path == page_path) != current)
         {
             let nav = common.nav_at(&page_path);
-            ctx.nav_current = nav.iter().map(|e| e.current).collect();
+            let footer_nav = common.footer_nav_at(&page_path);
+            ctx.nav_current = nav.iter().chain(&footer_nav).map(|e| e.current).collect();
             ctx.ctx.insert("nav", &nav);
+            ctx.ctx.insert("footer_nav", &footer_nav);
         }
         let template = page.template();
         ctx.ctx.insert(
@@ -477,7 +480,8 @@ mod tests {
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_for_tera);
         let text = "{{ page.kind }}|{{ page.path }}|{{ site.title }}|{{ t.hello }}|{{ lang }}|\
-             {% for n in nav %}{{ n.title }}={{ n.current }};{% endfor %}|\
+             {% for n in nav %}{{ n.title }}={{ n.current }};{% endfor %}\
+             {% for n in footer_nav %}F{{ n.title }}={{ n.current }};{% endfor %}|\
              {% if survey %}survey={{ survey.respondents }}{% endif %}|\
              {% if lab %}{{ lab.title }}{% endif %}|{{ links.home }}|{{ generator }}|\
              {{ live_reload_html | safe }}";
@@ -529,6 +533,7 @@ mod tests {
                 css: urls.path("style.css"),
             },
             nav: vec![nav("Home", "index.html"), nav("Labs", "labs/index.html")],
+            footer_nav: vec![nav("Gone", "404.html")],
             generator: "labsite x".into(),
             live_reload_html: "<script></script>".into(),
             urls,
@@ -708,20 +713,28 @@ mod tests {
         }
         assert!(
             seen[0].starts_with("report|/lab/labs/a/|")
-                && seen[0].contains("Home=false;Labs=false;|survey=1|A|"),
+                && seen[0].contains("Home=false;Labs=false;FGone=false;|survey=1|A|"),
             "{}",
             seen[0]
         );
-        assert!(seen[1].starts_with("home|/lab/|T&lt;&amp;&gt;|やあ|ja|Home=true;Labs=false;||"));
+        assert!(
+            seen[1].starts_with(
+                "home|/lab/|T&lt;&amp;&gt;|やあ|ja|Home=true;Labs=false;FGone=false;||"
+            )
+        );
         assert!(seen[2].contains("||B|"), "{}", seen[2]);
         assert!(
-            seen[3].contains("|ja|Home=false;Labs=true;||"),
+            seen[3].contains("|ja|Home=false;Labs=true;FGone=false;||"),
             "{}",
             seen[3]
         );
-        assert!(seen[4].starts_with("404|/lab/404.html|"), "{}", seen[4]);
         assert!(
-            seen[5].contains("|ja|Home=false;Labs=false;||C|"),
+            seen[4].starts_with("404|/lab/404.html|") && seen[4].contains("FGone=true;|"),
+            "{}",
+            seen[4]
+        );
+        assert!(
+            seen[5].contains("|ja|Home=false;Labs=false;FGone=false;||C|"),
             "{}",
             seen[5]
         );

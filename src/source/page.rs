@@ -13,6 +13,19 @@ pub struct FrontMatter {
     /// An image beside the Markdown file, for cards and OpenGraph.
     pub cover: Option<String>,
     pub draft: bool,
+    /// Where a free page is linked from: the header (the default) or the
+    /// footer. Reports are reached through the labs, so they have none.
+    pub menu: Menu,
+}
+
+/// The menu that links to a free page (`menu:` in its front matter).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Menu {
+    /// The site's main navigation, in the header.
+    #[default]
+    Main,
+    /// The footer's links (an accessibility statement, terms).
+    Footer,
 }
 
 #[derive(Clone, Debug)]
@@ -88,16 +101,32 @@ pub fn read_markdown(file: &Arc<SourceFile>, what: &str) -> (Option<MarkdownDoc>
             Ok(v) if v.is_null() => {}
             Ok(v) => {
                 let ctx = Ctx::new(fm.clone(), &v);
-                if let Some(m) = ctx.map(
-                    &v,
-                    "",
-                    "the front matter",
-                    &["title", "description", "cover", "draft"],
-                ) {
+                let page = what == "the page";
+                let keys: &[&str] = if page {
+                    &["title", "description", "cover", "draft", "menu"]
+                } else {
+                    &["title", "description", "cover", "draft"]
+                };
+                if let Some(m) = ctx.map(&v, "", "the front matter", keys) {
                     front.title = m.opt_text("title");
                     front.description = m.opt_text("description");
                     front.cover = m.opt_text("cover");
                     front.draft = m.opt_bool("draft").unwrap_or(false);
+                    front.menu = match m.opt_text("menu").as_deref() {
+                        None | Some("main") => Menu::Main,
+                        Some("footer") => Menu::Footer,
+                        Some(other) => {
+                            m.error(
+                                "menu",
+                                format!("unknown menu `{other}`"),
+                                Some(
+                                    "write `main` (the header's navigation, the default) or `footer`"
+                                        .into(),
+                                ),
+                            );
+                            Menu::Main
+                        }
+                    };
                 }
                 diags.extend(ctx.into_diags());
             }
@@ -127,5 +156,29 @@ mod tests {
         let (fm, body, _) = split_front_matter("# No front matter\n").unwrap();
         assert!(fm.is_none());
         assert_eq!(body, "# No front matter\n");
+    }
+
+    /// A free page says which menu links to it; a misspelt menu is an
+    /// error at its value, and a report has no menu.
+    #[test]
+    fn menu_of_a_free_page() {
+        use std::path::Path;
+        let read = |text: &str, what: &str| {
+            let file = SourceFile::new(Path::new(""), Path::new("pages/a.md"), text.to_string());
+            read_markdown(&file, what)
+        };
+        let (doc, diags) = read("---\ntitle: A\nmenu: footer\n---\nx\n", "the page");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(doc.unwrap().front.menu, Menu::Footer);
+        let (doc, _) = read("---\ntitle: A\n---\nx\n", "the page");
+        assert_eq!(doc.unwrap().front.menu, Menu::Main);
+
+        let (_, diags) = read("---\ntitle: A\nmenu: side\n---\nx\n", "the page");
+        assert_eq!(diags.len(), 1);
+        let text = diags[0].render();
+        assert!(text.contains("unknown menu `side`"), "{text}");
+        assert!(text.contains("pages/a.md:3:7"), "{text}");
+        let (_, diags) = read("---\ntitle: A\nmenu: footer\n---\nx\n", "the report");
+        assert_eq!(diags.len(), 1, "{diags:?}");
     }
 }
