@@ -5,6 +5,7 @@ pub mod forms;
 pub mod lab;
 pub mod page;
 pub mod program;
+pub mod record;
 pub mod site;
 pub mod terms;
 pub mod warnings;

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use unicode_normalization::UnicodeNormalization;
 
 use super::table::Cell;
-use crate::source::lab::Consent;
+use crate::source::record::Consent;
 
 /// A cell that does not fit what its column asks for. It carries nothing
 /// of the cell: the diagnostic names the cell, never its text.

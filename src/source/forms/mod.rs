@@ -187,7 +187,7 @@ mod fixture_tests {
     use super::responses::{Person, QuestionAt, ResponsesFrom, read_responses};
     use super::table::{TableRequest, read_table};
     use crate::diagnostics::{Diagnostic, Loc, Severity, SourceFile};
-    use crate::source::lab::{Answer, Consent, Question, QuestionKind};
+    use crate::source::record::{Answer, Consent, Question, QuestionKind};
 
     fn fixtures() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/forms")

@@ -13,7 +13,7 @@ use super::cells::ConsentWords;
 use super::responses::{Person, QuestionAt, ResponsesFrom, read_responses};
 use super::table::{TableRequest, read_table};
 use crate::diagnostics::{Diagnostic, Loc, SourceFile, printable};
-use crate::source::lab::{Answers, Participant, Question, Response};
+use crate::source::record::{Answers, Participant, Question, Response};
 use crate::source::yaml::{Ctx, Map};
 
 /// `participants_from` in a lab's mapping `m`, when present and well formed.

@@ -14,7 +14,7 @@ use super::columns::{Target, map_columns};
 use super::table::Table;
 use super::{RowOrder, latest_rows};
 use crate::diagnostics::{Diagnostic, Loc, printable};
-use crate::source::lab::{Answer, Consent, Question, QuestionKind};
+use crate::source::record::{Answer, Consent, Question, QuestionKind};
 
 /// `survey.responses_from` as written.
 #[derive(Clone, Debug)]
