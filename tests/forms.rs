@@ -538,6 +538,32 @@ fn a_name_from_an_export_in_the_report_fails_naming_the_row_not_the_person() {
 }
 
 #[test]
+fn a_refusal_listed_under_none_is_left_out_without_a_warning() {
+    // Listed nowhere: none, with a warning naming the value.
+    let nowhere = google_export_lab().replace("      aggregate: [集計にのみ使ってよい]\n", "");
+    let (_, warnings) = built(lab_site(&nowhere, &google_files()).path());
+    assert!(
+        warnings.contains("listed under none of `quote`, `aggregate` and `none`"),
+        "{warnings}"
+    );
+    // Listed under `none`: none, and no warning.
+    let listed = google_export_lab().replace(
+        "      aggregate: [集計にのみ使ってよい]\n",
+        "      none: [集計にのみ使ってよい]\n",
+    );
+    let (out, warnings) = built(lab_site(&listed, &google_files()).path());
+    assert!(!warnings.contains("listed under"), "{warnings}");
+    let report = out
+        .iter()
+        .find(|(n, _)| n == "labs/2025-11-13/index.html")
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    // Two consenting respondents are fewer than k = 3: the survey is
+    // withheld, so the refusal was not counted.
+    assert!(!report.contains("問いを一つに絞って待つ"), "{report}");
+}
+
+#[test]
 fn seats_taken_follow_the_applications() {
     let planned = |taken: &str| {
         format!(
@@ -579,7 +605,7 @@ recruitment:
 fn fill_consent(survey_yaml: &Path) {
     let text = fs::read_to_string(survey_yaml).unwrap();
     assert!(
-        text.contains("    quote: []\n    aggregate: []\n"),
+        text.contains("    quote: []\n    aggregate: []\n    none: []\n"),
         "{text}"
     );
     let text = text.replace(

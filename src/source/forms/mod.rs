@@ -255,6 +255,7 @@ mod fixture_tests {
         ConsentWords {
             quote: vec!["氏名・社名を伏せて引用してよい".into()],
             aggregate: vec!["集計にのみ使ってよい".into()],
+            none: vec![],
         }
     }
 

@@ -86,17 +86,23 @@ pub fn responses_from(m: &Map, qids: &[&str]) -> Option<ResponsesFrom> {
         }
         Some(cv) => {
             let cpath = rm.path_of("consent");
-            ctx.map(cv, &cpath, "the consent", &["column", "quote", "aggregate"])
-                .and_then(|cm| {
-                    let column = cm.req_text("column", "the header of the consent question")?;
-                    Some((
-                        (column, ctx.loc(&cm.path_of("column"), false)),
-                        ConsentWords {
-                            quote: cm.text_list("quote"),
-                            aggregate: cm.text_list("aggregate"),
-                        },
-                    ))
-                })
+            ctx.map(
+                cv,
+                &cpath,
+                "the consent",
+                &["column", "quote", "aggregate", "none"],
+            )
+            .and_then(|cm| {
+                let column = cm.req_text("column", "the header of the consent question")?;
+                Some((
+                    (column, ctx.loc(&cm.path_of("column"), false)),
+                    ConsentWords {
+                        quote: cm.text_list("quote"),
+                        aggregate: cm.text_list("aggregate"),
+                        none: cm.text_list("none"),
+                    },
+                ))
+            })
         }
     };
     let mut answers = Vec::new();
