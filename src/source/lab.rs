@@ -403,7 +403,7 @@ fn read_participants(ctx: &Ctx, v: &Node) -> Vec<Participant> {
             id,
             name,
             kana,
-            nicknames: non_empty_texts(&p, "nicknames", "a nickname"),
+            nicknames: p.non_empty_texts("nicknames", "a nickname"),
             attended: p.opt_bool("attended").unwrap_or(true),
             company: p.opt_text("company"),
             aliases: p.text_list("aliases"),
@@ -440,26 +440,6 @@ fn inline_ids(participants: &[Participant]) -> Vec<&str> {
         .collect()
 }
 
-/// The texts of a list field; an empty one is an error at its item (it
-/// names nobody, and as a term it would match everywhere).
-pub(super) fn non_empty_texts(m: &Map, key: &str, what: &str) -> Vec<String> {
-    let texts = m.text_list(key);
-    let mut out = Vec::with_capacity(texts.len());
-    for (i, t) in texts.into_iter().enumerate() {
-        if t.trim().is_empty() {
-            m.ctx.error(
-                &super::yaml::item(&m.path_of(key), i),
-                false,
-                format!("{what} in `{key}` is empty"),
-                Some("remove the empty item".into()),
-            );
-        } else {
-            out.push(t);
-        }
-    }
-    out
-}
-
 fn id_help(word: &str, ids: &[&str], what: &str) -> String {
     match nearest(word, ids) {
         Some(n) => format!("did you mean `{n}`?"),
@@ -479,7 +459,7 @@ fn read_survey_file(
     participants: &[Participant],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Survey> {
-    let file = match super::read_source(&forms::site_root(lab), path) {
+    let file = match super::read::read_source(&forms::site_root(lab), path) {
         Ok(f) => f,
         Err(d) => {
             diags.push(d);
@@ -968,6 +948,38 @@ pub fn program_keys() -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The program's parts, read as part of a lab (program.rs reads them;
+    // its tests would otherwise import lab.rs, which imports program.rs).
+
+    fn lab_with_part(part: &str) -> Vec<String> {
+        use std::path::Path;
+        let text = format!(
+            "title: t\ndate: 2025-11-13\nstart: \"18:00\"\nend: \"20:30\"\nstatus: held\nprogram:\n  - title: p\n{part}"
+        );
+        let f = SourceFile::new(Path::new("/"), Path::new("/lab.yaml"), text);
+        read_lab("x", &f).1.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn huge_numbers_are_errors_not_overflows() {
+        // `rounds * round_minutes` overflowed u32 (a panic in debug builds).
+        let errs =
+            lab_with_part("    minutes: 100\n    rounds: 100000\n    round_minutes: 100000\n");
+        assert!(errs.iter().any(|e| e.contains("do not fit")), "{errs:?}");
+        // Rounds without round_minutes: the timetable would list 4 billion.
+        let errs = lab_with_part("    minutes: 100\n    rounds: 4000000000\n");
+        assert!(
+            errs.iter().any(|e| e.contains("4000000000 rounds")),
+            "{errs:?}"
+        );
+        let errs =
+            lab_with_part("    minutes: 4000000000\n  - title: q\n    minutes: 4000000000\n");
+        assert!(
+            errs.iter().any(|e| e.contains("longer than a day")),
+            "{errs:?}"
+        );
+    }
 
     fn lab(participants: &str) -> (Option<LabRecord>, Vec<Diagnostic>) {
         let text = format!(
