@@ -13,7 +13,8 @@
 //!
 //! With `--example-site`, it writes the example site's own exports
 //! instead: content/labs/2025-11-13/private/applications.csv and
-//! survey.xlsx (tests/common/example_exports.rs holds their rows).
+//! survey.xlsx, and content/labs/2027-01-21/private/applications.csv
+//! (tests/common/example_exports.rs holds their rows).
 //!
 //! ```text
 //! cargo run --example gen_forms -- --example-site
@@ -128,12 +129,21 @@ fn site(dir: &Path, lab_yaml: &str, files: &[(&str, Vec<u8>)]) {
 
 /// Writes the example site's exports under `root` (the repository).
 fn example_site(root: &Path) {
-    let private = root.join("content/labs/2025-11-13/private");
-    fs::create_dir_all(&private).unwrap();
-    for (name, bytes) in [
-        ("applications.csv", example_exports::applications_csv()),
-        ("survey.xlsx", example_exports::survey_xlsx()),
+    for (lab, name, bytes) in [
+        (
+            "2025-11-13",
+            "applications.csv",
+            example_exports::applications_csv(),
+        ),
+        ("2025-11-13", "survey.xlsx", example_exports::survey_xlsx()),
+        (
+            "2027-01-21",
+            "applications.csv",
+            example_exports::planned_applications_csv(),
+        ),
     ] {
+        let private = root.join("content/labs").join(lab).join("private");
+        fs::create_dir_all(&private).unwrap();
         fs::write(private.join(name), bytes).unwrap();
         eprintln!("wrote {}", private.join(name).display());
     }

@@ -346,22 +346,26 @@ fn init_makes_a_site_that_builds_and_never_overwrites() {
     assert_eq!(again.code, 2);
 }
 
-/// The held lab's exports, as labsite init writes them and the repository
-/// holds them.
-const EXPORTS: [&str; 2] = ["applications.csv", "survey.xlsx"];
-const PRIVATE: &str = "content/labs/2025-11-13/private";
+/// The example's exports (the held lab's applications and survey, the
+/// planned lab's applications), as labsite init writes them and the
+/// repository holds them.
+const EXPORTS: [&str; 3] = [
+    "content/labs/2025-11-13/private/applications.csv",
+    "content/labs/2025-11-13/private/survey.xlsx",
+    "content/labs/2027-01-21/private/applications.csv",
+];
 
 #[test]
 fn the_example_exports_are_what_the_generator_writes() {
     // `cargo run --example gen_forms -- --example-site` rewrites them.
-    let private = repo().join(PRIVATE);
-    for (name, bytes) in EXPORTS.iter().zip([
+    for (path, bytes) in EXPORTS.iter().zip([
         common::example_exports::applications_csv(),
         common::example_exports::survey_xlsx(),
+        common::example_exports::planned_applications_csv(),
     ]) {
         assert!(
-            std::fs::read(private.join(name)).unwrap() == bytes,
-            "{PRIVATE}/{name} is not what the generator writes"
+            std::fs::read(repo().join(path)).unwrap() == bytes,
+            "{path} is not what the generator writes"
         );
     }
 }
@@ -369,9 +373,9 @@ fn the_example_exports_are_what_the_generator_writes() {
 /// Every name, reading, company, alias and e-mail in the example's
 /// exports, and the answers the lab never reads (参加の動機).
 fn export_terms() -> Vec<String> {
-    use common::example_exports::{APPLICANTS, RESPONSES};
+    use common::example_exports::{APPLICANTS, PLANNED_APPLICANTS, RESPONSES};
     let mut terms = Vec::new();
-    for a in &APPLICANTS {
+    for a in APPLICANTS.iter().chain(&PLANNED_APPLICANTS) {
         terms.extend([a.email, a.name, a.kana, a.company, a.motive].map(String::from));
         terms.push(a.name.replace(' ', ""));
         terms.push(a.kana.replace(' ', ""));
@@ -383,7 +387,7 @@ fn export_terms() -> Vec<String> {
                 terms.push(part.to_string());
             }
         }
-        for legal in ["株式会社", "(株)"] {
+        for legal in ["株式会社", "有限会社", "(株)"] {
             if a.company.contains(legal) {
                 terms.push(a.company.replace(legal, ""));
             }
@@ -400,11 +404,11 @@ fn init_ships_the_example_exports_and_the_build_publishes_none_of_them() {
     let dir = tmp.path().join("newsite");
     let r = labsite(&["init", dir.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for name in EXPORTS {
+    for path in EXPORTS {
         assert_eq!(
-            std::fs::read(dir.join(PRIVATE).join(name)).unwrap(),
-            std::fs::read(repo().join(PRIVATE).join(name)).unwrap(),
-            "init wrote a different {name}"
+            std::fs::read(dir.join(path)).unwrap(),
+            std::fs::read(repo().join(path)).unwrap(),
+            "init wrote a different {path}"
         );
     }
     let out = tmp.path().join("out");
@@ -426,6 +430,9 @@ fn init_ships_the_example_exports_and_the_build_publishes_none_of_them() {
         report.contains("〇〇社の〇〇さんが紹介してくれた"),
         "{report}"
     );
+    // The planned lab's seats taken are its three applications.
+    let recruit = std::fs::read_to_string(out.join("labs/2027-01-21/recruit/index.html")).unwrap();
+    assert!(recruit.contains("残り5席"), "{recruit}");
 
     // Nothing from the exports reaches the output: no file, and no name,
     // reading, company, alias or e-mail in any file.

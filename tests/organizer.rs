@@ -134,8 +134,8 @@ fn each_likely_mistake_warns_at_its_place() {
     let cases: [(&str, &str, &str, &str, &str); 6] = [
         (
             PLANNED,
-            "taken: 3",
-            "taken: 12",
+            "capacity: 8\n",
+            "capacity: 8\n  taken: 12\n",
             "`taken` (12) is more than `capacity` (8)",
             "2027-01-21/lab.yaml:16:10",
         ),

@@ -1,10 +1,12 @@
-//! The example site's form exports (content/labs/2025-11-13/private/):
-//! the applications as Google Forms downloads them (CSV, UTF-8 with a BOM,
-//! CRLF, every field quoted) and the post-session survey as Microsoft
-//! Forms gives it (XLSX; an anonymous form, so the respondent is named by
-//! the form's own お名前 question). Every person and company is invented;
-//! they are the example's participants, with the answers the example's
-//! report has always shown.
+//! The example site's form exports: for the held lab
+//! (content/labs/2025-11-13/private/), the applications as Google Forms
+//! downloads them (CSV, UTF-8 with a BOM, CRLF, every field quoted) and the
+//! post-session survey as Microsoft Forms gives it (XLSX; an anonymous
+//! form, so the respondent is named by the form's own お名前 question); for
+//! the planned lab (content/labs/2027-01-21/private/), the applications so
+//! far, whose number is the seats taken. Every person and company is
+//! invented; the held lab's are the example's participants, with the
+//! answers the example's report has always shown.
 //!
 //! `cargo run --example gen_forms -- --example-site` writes them, and
 //! tests/example_site.rs checks the committed files are these bytes.
@@ -100,6 +102,43 @@ pub const APPLICANTS: [Applicant; 4] = [
     },
 ];
 
+/// The planned lab's applications so far: three of eight seats.
+pub const PLANNED_APPLICANTS: [Applicant; 3] = [
+    Applicant {
+        applied: "2026/11/24 12:41:09",
+        email: "s.hayase@kazami-denso.example",
+        name: "早瀬 俊介",
+        kana: "はやせ しゅんすけ",
+        company: "株式会社カザミ電装",
+        aliases: "カザミ、Kazami Denso",
+        industry: "製造業",
+        role: "課長",
+        motive: "部下との1on1が雑談で終わってしまうので、ほかの会社のやり方を聞きたいです。",
+    },
+    Applicant {
+        applied: "2026/11/27 07:58:33",
+        email: "m.onodera@shirahama-logi.example",
+        name: "小野寺 真帆",
+        kana: "おのでら まほ",
+        company: "白浜ロジスティクス株式会社",
+        aliases: "白浜ロジ、Shirahama Logistics",
+        industry: "物流業",
+        role: "部長",
+        motive: "拠点長との1on1を始めたばかりです。",
+    },
+    Applicant {
+        applied: "2026/12/02 22:16:50",
+        email: "d.yunoki@yunoki-komuten.example",
+        name: "柚木 大地",
+        kana: "ゆのき だいち",
+        company: "有限会社ユノキ工務店",
+        aliases: "ユノキ、Yunoki Komuten",
+        industry: "建設業",
+        role: "課長",
+        motive: "現場の若手と話す時間をどう作るか、\n考えるきっかけにしたいです。",
+    },
+];
+
 pub const SURVEY_QUESTIONS: [&str; 6] = [
     "お名前",
     "本日のラボの満足度",
@@ -156,15 +195,25 @@ fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// `private/applications.csv`.
+/// The held lab's `private/applications.csv`.
 pub fn applications_csv() -> Vec<u8> {
+    applications_csv_of(&APPLICANTS)
+}
+
+/// The planned lab's `private/applications.csv`.
+pub fn planned_applications_csv() -> Vec<u8> {
+    applications_csv_of(&PLANNED_APPLICANTS)
+}
+
+/// An application form's Google Forms export.
+fn applications_csv_of(applicants: &[Applicant]) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
     let line = |cells: &[&str]| {
         let cells: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
         format!("{}\r\n", cells.join(","))
     };
     out.push_str(&line(&APPLICATION_HEADERS));
-    for a in &APPLICANTS {
+    for a in applicants {
         out.push_str(&line(&[
             a.applied,
             a.email,
@@ -181,7 +230,7 @@ pub fn applications_csv() -> Vec<u8> {
     out.into_bytes()
 }
 
-/// `private/survey.xlsx`.
+/// The held lab's `private/survey.xlsx`.
 pub fn survey_xlsx() -> Vec<u8> {
     let rows: Vec<Submission> = RESPONSES
         .iter()
