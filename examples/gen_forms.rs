@@ -10,10 +10,28 @@
 //!     'target/release/labsite check --root OUT_DIR/csv' \
 //!     'target/release/labsite check --root OUT_DIR/xlsx'
 //! ```
+//!
+//! With `--example-site`, it writes the example site's own exports
+//! instead: content/labs/2025-11-13/private/applications.csv and
+//! survey.xlsx, and content/labs/2027-01-21/private/applications.csv
+//! (tests/common/example_exports.rs holds their rows).
+//!
+//! ```text
+//! cargo run --example gen_forms -- --example-site
+//! ```
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+
+/// The Microsoft Forms workbook writer the tests use.
+#[path = "../tests/common/xlsx.rs"]
+mod xlsx;
+
+/// The example site's exports.
+#[allow(dead_code)]
+#[path = "../tests/common/example_exports.rs"]
+mod example_exports;
 
 const SITE: &str = "title: 計測用ラボ\nbase_url: https://example.org/lab/\nlanguage: ja\n";
 
@@ -109,9 +127,40 @@ fn site(dir: &Path, lab_yaml: &str, files: &[(&str, Vec<u8>)]) {
     }
 }
 
+/// Writes the example site's exports under `root` (the repository).
+fn example_site(root: &Path) {
+    for (lab, name, bytes) in [
+        (
+            "2025-11-13",
+            "applications.csv",
+            example_exports::applications_csv(),
+        ),
+        ("2025-11-13", "survey.xlsx", example_exports::survey_xlsx()),
+        (
+            "2027-01-21",
+            "applications.csv",
+            example_exports::planned_applications_csv(),
+        ),
+    ] {
+        let private = root.join("content/labs").join(lab).join("private");
+        fs::create_dir_all(&private).unwrap();
+        fs::write(private.join(name), bytes).unwrap();
+        eprintln!("wrote {}", private.join(name).display());
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let out = args.next().expect("usage: gen_forms OUT_DIR [N]");
+    let out = args
+        .next()
+        .expect("usage: gen_forms OUT_DIR [N] | gen_forms --example-site [REPO]");
+    if out == "--example-site" {
+        let root = args
+            .next()
+            .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").to_string());
+        example_site(Path::new(&root));
+        return;
+    }
     let n: usize = args.next().map_or(500, |s| s.parse().expect("N"));
     let out = Path::new(&out);
     let ps = people(n);
@@ -192,46 +241,40 @@ fn main() {
     );
 
     // The survey as Microsoft Forms gives it.
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    let date = Format::new().set_num_format("yyyy/m/d h:mm:ss");
-    let head = [
-        "ID",
-        "開始時刻",
-        "完了時刻",
-        "メール",
-        "名前",
-        "最終変更時刻",
-        "本日のラボの満足度",
-        "対話で扱った論点",
-        "明日からのマネジメントに生かせそうなこと",
-        "回答の公開について",
-    ];
-    for (c, h) in head.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
-    for (i, p) in ps.iter().enumerate() {
-        let r = i as u32 + 1;
-        let t = ExcelDateTime::from_ymd(2025, 11, 13)
-            .unwrap()
-            .and_hms(20, (i % 60) as u8, 0)
-            .unwrap();
-        sheet.write_number(r, 0, f64::from(r)).unwrap();
-        sheet.write_datetime_with_format(r, 1, &t, &date).unwrap();
-        sheet.write_datetime_with_format(r, 2, &t, &date).unwrap();
-        sheet.write_string(r, 3, &p.email).unwrap();
-        sheet.write_string(r, 4, &p.name).unwrap();
-        sheet.write_number(r, 6, (1 + i % 5) as f64).unwrap();
-        let mut joined = topics(i).join(";");
-        joined.push(';');
-        sheet.write_string(r, 7, &joined).unwrap();
-        sheet.write_string(r, 8, takeaway(i)).unwrap();
-        if !CONSENT[i % 3].is_empty() {
-            sheet.write_string(r, 9, CONSENT[i % 3]).unwrap();
-        }
-    }
-    let xlsx = book.save_to_buffer().unwrap();
+    let rows: Vec<xlsx::Submission> = ps
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let t = format!("2025-11-13 20:{:02}:00", i % 60);
+            let mut joined = topics(i).join(";");
+            joined.push(';');
+            xlsx::Submission {
+                started: t.clone(),
+                completed: t,
+                email: p.email.clone(),
+                name: p.name.clone(),
+                answers: vec![
+                    ((1 + i % 5) as f64).into(),
+                    joined.into(),
+                    takeaway(i).into(),
+                    CONSENT[i % 3].into(),
+                ],
+            }
+        })
+        .collect();
+    let xlsx = xlsx::microsoft_forms_xlsx(
+        &xlsx::Form {
+            sheet: None,
+            date_format: "yyyy/m/d h:mm:ss",
+            questions: &[
+                "本日のラボの満足度",
+                "対話で扱った論点",
+                "明日からのマネジメントに生かせそうなこと",
+                "回答の公開について",
+            ],
+        },
+        &rows,
+    );
     let yaml = from("survey.xlsx").replace(
         "    respondent: メールアドレス\n",
         "    respondent: メール\n    ignore: [名前]\n",

@@ -3,6 +3,9 @@
 //! `private/`, and a folder labsite built itself. `build.rs` (embedding the
 //! theme and the example site), `source` (labs, pages, a lab's files) and
 //! the theme loader all ask here, so a file one of them skips, none reads.
+//! (`build.rs` keeps the example site's `private/` folders, by asking
+//! [`is_ignored_name`] alone: `init` writes the example's form exports,
+//! which `source` then reads by their path and never publishes.)
 //!
 //! A leaf with no imports: `build.rs` compiles this file too.
 

@@ -247,7 +247,7 @@ fn main() {
                 }
                 eprintln!("created {}", w.survey.display());
                 eprintln!(
-                    "next: sort the consent values listed in it into `quote` and `aggregate`, check each question, then run `labsite check`"
+                    "next: sort the consent values listed in it into `quote`, `aggregate` and `none`, check each question, then run `labsite check`"
                 );
                 cmd::EXIT_OK
             }

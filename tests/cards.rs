@@ -181,7 +181,12 @@ fn a_new_status_gives_the_card_a_new_name() {
     let open = card_in(&out, "labs/2027-01-21/");
     let report = card_in(&out, "labs/2025-11-13/");
     // All seats taken, waitlist on: キャンセル待ち受付中.
-    edit(&tmp.path().join(PLANNED), "taken: 3", "taken: 8");
+    // (The example's seats taken are its three applications; `taken` wins.)
+    edit(
+        &tmp.path().join(PLANNED),
+        "capacity: 8\n",
+        "capacity: 8\n  taken: 8\n",
+    );
     build_into(tmp.path(), &out);
     let full = card_in(&out, "labs/2027-01-21/");
     assert_ne!(
@@ -228,7 +233,11 @@ fn a_second_build_takes_every_card_from_the_cache() {
         );
     }
     // Seats change, the status stays 受付中: the card is the same.
-    edit(&tmp.path().join(PLANNED), "taken: 3", "taken: 4");
+    edit(
+        &tmp.path().join(PLANNED),
+        "capacity: 8\n",
+        "capacity: 8\n  taken: 4\n",
+    );
     let seats = build_into(tmp.path(), &tmp.path().join("two"));
     assert!(
         seats

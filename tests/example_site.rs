@@ -347,6 +347,114 @@ fn init_makes_a_site_that_builds_and_never_overwrites() {
     assert_eq!(again.code, 2);
 }
 
+/// The example's exports (the held lab's applications and survey, the
+/// planned lab's applications), as labsite init writes them and the
+/// repository holds them.
+const EXPORTS: [&str; 3] = [
+    "content/labs/2025-11-13/private/applications.csv",
+    "content/labs/2025-11-13/private/survey.xlsx",
+    "content/labs/2027-01-21/private/applications.csv",
+];
+
+#[test]
+fn the_example_exports_are_what_the_generator_writes() {
+    // `cargo run --example gen_forms -- --example-site` rewrites them.
+    for (path, bytes) in EXPORTS.iter().zip([
+        common::example_exports::applications_csv(),
+        common::example_exports::survey_xlsx(),
+        common::example_exports::planned_applications_csv(),
+    ]) {
+        assert!(
+            std::fs::read(repo().join(path)).unwrap() == bytes,
+            "{path} is not what the generator writes"
+        );
+    }
+}
+
+/// Every name, reading, company, alias and e-mail in the example's
+/// exports, and the answers the lab never reads (参加の動機).
+fn export_terms() -> Vec<String> {
+    use common::example_exports::{APPLICANTS, PLANNED_APPLICANTS, RESPONSES};
+    let mut terms = Vec::new();
+    for a in APPLICANTS.iter().chain(&PLANNED_APPLICANTS) {
+        terms.extend([a.email, a.name, a.kana, a.company, a.motive].map(String::from));
+        terms.push(a.name.replace(' ', ""));
+        terms.push(a.kana.replace(' ', ""));
+        // Name parts of two characters or more (a one-character one is an
+        // identity term only before an honorific), but 中間, which
+        // site.yaml allows: it begins 中間管理職, a survey option.
+        for part in a.name.split(' ').chain(a.kana.split(' ')) {
+            if part.chars().count() >= 2 && part != "中間" {
+                terms.push(part.to_string());
+            }
+        }
+        for legal in ["株式会社", "有限会社", "(株)"] {
+            if a.company.contains(legal) {
+                terms.push(a.company.replace(legal, ""));
+            }
+        }
+        terms.extend(a.aliases.split('、').map(String::from));
+    }
+    terms.extend(RESPONSES.iter().map(|r| r.name.to_string()));
+    terms
+}
+
+#[test]
+fn init_ships_the_example_exports_and_the_build_publishes_none_of_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("newsite");
+    let r = labsite(&["init", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for path in EXPORTS {
+        assert_eq!(
+            std::fs::read(dir.join(path)).unwrap(),
+            std::fs::read(repo().join(path)).unwrap(),
+            "init wrote a different {path}"
+        );
+    }
+    let out = tmp.path().join("out");
+    let b = build(&dir, &out);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+
+    // The report has the survey read from the exports: its rating counts
+    // (two 5s and one 4 among the consenting) and its quotes, redacted.
+    let report = std::fs::read_to_string(out.join("labs/2025-11-13/index.html")).unwrap();
+    assert!(
+        report.contains("5: 2") && report.contains("4: 1"),
+        "{report}"
+    );
+    assert!(
+        report.contains("〇〇社さんの事例で聞いた「問いを一つに絞って、答えを待つ」"),
+        "{report}"
+    );
+    assert!(
+        report.contains("〇〇社の〇〇さんが紹介してくれた"),
+        "{report}"
+    );
+    // The planned lab's seats taken are its three applications.
+    let recruit = std::fs::read_to_string(out.join("labs/2027-01-21/recruit/index.html")).unwrap();
+    assert!(recruit.contains("残り5席"), "{recruit}");
+
+    // Nothing from the exports reaches the output: no file, and no name,
+    // reading, company, alias or e-mail in any file.
+    let all = files(&out);
+    assert!(all.len() > 20, "{all:?}");
+    for f in &all {
+        assert!(!f.contains("private"), "{f}");
+        for ext in [".csv", ".xlsx", ".yaml"] {
+            assert!(!f.ends_with(ext), "{f}");
+        }
+    }
+    let terms = export_terms();
+    assert!(terms.len() > 40, "{terms:?}");
+    for f in &all {
+        let text = String::from_utf8_lossy(&std::fs::read(out.join(f)).unwrap()).into_owned();
+        for term in &terms {
+            assert!(!text.contains(term.as_str()), "`{term}` in {f}");
+        }
+    }
+}
+
 #[test]
 fn check_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();

@@ -8,6 +8,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::xlsx::{Form, Submission, microsoft_forms_xlsx};
 use common::{build, check, copy_site, files, labsite, repo, site};
 
 const LAB: &str = "content/labs/2025-11-13";
@@ -194,30 +195,18 @@ survey:
     assert!(!report.contains("集計だけに使う答え"), "{report}");
 }
 
-/// A Microsoft Forms export as Excel gives it: ID, 開始時刻, 完了時刻
-/// (date cells), メール, 名前, 最終変更時刻, then the questions, with
-/// multiple choices joined by `;` and ended by one.
+/// The survey's questions as the form's column headers.
+const QUESTION_HEADERS: [&str; 4] = [
+    "本日のラボの満足度",
+    "対話で扱った論点",
+    "明日からのマネジメントに生かせそうなこと",
+    "回答の公開について",
+];
+
+/// A Microsoft Forms export as Excel gives it (see common/xlsx.rs), its
+/// respondents named in 名前, with multiple choices joined by `;` and
+/// ended by one.
 fn microsoft_xlsx() -> Vec<u8> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("フォーム1").unwrap();
-    let date = Format::new().set_num_format("yyyy/m/d h:mm:ss");
-    let head = [
-        "ID",
-        "開始時刻",
-        "完了時刻",
-        "メール",
-        "名前",
-        "最終変更時刻",
-        "本日のラボの満足度",
-        "対話で扱った論点",
-        "明日からのマネジメントに生かせそうなこと",
-        "回答の公開について",
-    ];
-    for (c, h) in head.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
     #[rustfmt::skip]
     let rows: [(&str, &str, f64, &str, &str, &str); 4] = [
         ("2025-11-13 20:40:00", "遠藤誠", 5.0, "対話の継続, 振り返りの仕方;中間管理職への対応;", "問いを一つに絞って待つ", "氏名・社名を伏せて引用してよい"),
@@ -225,22 +214,31 @@ fn microsoft_xlsx() -> Vec<u8> {
         ("2025-11-13 20:55:00", "加藤　健", 4.0, "問いの立て方;対話の継続, 振り返りの仕方;", "沈黙を怖がらない", "氏名・社名を伏せて引用してよい"),
         ("2025-11-13 20:42:00", "加藤 健", 2.0, "", "最初の下書き", "氏名・社名を伏せて引用してよい"),
     ];
-    for (i, (done, name, rating, topics, takeaway, consent)) in rows.iter().enumerate() {
-        let r = i as u32 + 1;
-        let t = ExcelDateTime::parse_from_str(done).unwrap();
-        sheet.write_number(r, 0, f64::from(r)).unwrap();
-        sheet.write_datetime_with_format(r, 1, &t, &date).unwrap();
-        sheet.write_datetime_with_format(r, 2, &t, &date).unwrap();
-        sheet.write_string(r, 3, "anonymous").unwrap();
-        sheet.write_string(r, 4, *name).unwrap();
-        sheet.write_number(r, 6, *rating).unwrap();
-        for (c, v) in [(7, topics), (8, takeaway), (9, consent)] {
-            if !v.is_empty() {
-                sheet.write_string(r, c, *v).unwrap();
-            }
-        }
-    }
-    book.save_to_buffer().unwrap()
+    let rows: Vec<Submission> = rows
+        .iter()
+        .map(
+            |&(done, name, rating, topics, takeaway, consent)| Submission {
+                started: done.into(),
+                completed: done.into(),
+                email: "anonymous".into(),
+                name: name.into(),
+                answers: vec![
+                    rating.into(),
+                    topics.into(),
+                    takeaway.into(),
+                    consent.into(),
+                ],
+            },
+        )
+        .collect();
+    microsoft_forms_xlsx(
+        &Form {
+            sheet: Some("フォーム1"),
+            date_format: "yyyy/m/d h:mm:ss",
+            questions: &QUESTION_HEADERS,
+        },
+        &rows,
+    )
 }
 
 const SJIS_PARTICIPANTS: &str = r#"participants_from:
@@ -540,6 +538,32 @@ fn a_name_from_an_export_in_the_report_fails_naming_the_row_not_the_person() {
 }
 
 #[test]
+fn a_refusal_listed_under_none_is_left_out_without_a_warning() {
+    // Listed nowhere: none, with a warning naming the value.
+    let nowhere = google_export_lab().replace("      aggregate: [集計にのみ使ってよい]\n", "");
+    let (_, warnings) = built(lab_site(&nowhere, &google_files()).path());
+    assert!(
+        warnings.contains("listed under none of `quote`, `aggregate` and `none`"),
+        "{warnings}"
+    );
+    // Listed under `none`: none, and no warning.
+    let listed = google_export_lab().replace(
+        "      aggregate: [集計にのみ使ってよい]\n",
+        "      none: [集計にのみ使ってよい]\n",
+    );
+    let (out, warnings) = built(lab_site(&listed, &google_files()).path());
+    assert!(!warnings.contains("listed under"), "{warnings}");
+    let report = out
+        .iter()
+        .find(|(n, _)| n == "labs/2025-11-13/index.html")
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    // Two consenting respondents are fewer than k = 3: the survey is
+    // withheld, so the refusal was not counted.
+    assert!(!report.contains("問いを一つに絞って待つ"), "{report}");
+}
+
+#[test]
 fn seats_taken_follow_the_applications() {
     let planned = |taken: &str| {
         format!(
@@ -581,7 +605,7 @@ recruitment:
 fn fill_consent(survey_yaml: &Path) {
     let text = fs::read_to_string(survey_yaml).unwrap();
     assert!(
-        text.contains("    quote: []\n    aggregate: []\n"),
+        text.contains("    quote: []\n    aggregate: []\n    none: []\n"),
         "{text}"
     );
     let text = text.replace(

@@ -70,6 +70,8 @@ fn a_now_that_is_not_a_time_is_a_usage_error() {
 
 const PLANNED: &str = "content/labs/2027-01-21/lab.yaml";
 const HELD: &str = "content/labs/2025-11-13/lab.yaml";
+/// The held lab's applications (a Google Forms CSV): its participants.
+const APPLICATIONS: &str = "content/labs/2025-11-13/private/applications.csv";
 /// Between the two example labs, before the planned one's deadline.
 const NOW: &str = "2026-12-01";
 
@@ -132,8 +134,8 @@ fn each_likely_mistake_warns_at_its_place() {
     let cases: [(&str, &str, &str, &str, &str); 6] = [
         (
             PLANNED,
-            "taken: 3",
-            "taken: 12",
+            "capacity: 8\n",
+            "capacity: 8\n  taken: 12\n",
             "`taken` (12) is more than `capacity` (8)",
             "2027-01-21/lab.yaml:16:10",
         ),
@@ -180,7 +182,12 @@ fn each_likely_mistake_warns_at_its_place() {
         if to.contains("TODO") {
             // The example's 藤堂 reads Tōdō: its romaji is `todo`, which the
             // leak gate would find in a published TODO first.
-            edit(root, HELD, "kana: とうどう わたる", "kana: ふじどう わたる");
+            edit(
+                root,
+                APPLICATIONS,
+                "\"とうどう わたる\"",
+                "\"ふじどう わたる\"",
+            );
         }
         if to.starts_with("date: 2026-11-20") {
             // A planned lab in the past has its deadline in the past too.
@@ -243,18 +250,20 @@ fn placeholders_in_private_fields_do_not_warn() {
     let tmp = example_copy();
     let root = tmp.path();
     // The example's participants already use `.example` addresses; an
-    // example.org one and a TODO there are never published.
+    // example.org one and a TODO there are never published. (The
+    // participant whose response gave no consent: their e-mail is their
+    // id, and no quote names it.)
     edit(
         root,
-        HELD,
-        "email: n.saeki@minato-seiki.example",
-        "email: saeki@example.org  # TODO",
+        APPLICATIONS,
+        "\"c.nakama@shiomi-gumi.example\"",
+        "\"nakama@example.org\"",
     );
     edit(
         root,
-        HELD,
-        "company: 株式会社ミナト精機",
-        "company: 株式会社ミナト精機 TODO",
+        APPLICATIONS,
+        "\"株式会社汐見組\"",
+        "\"株式会社汐見組 TODO\"",
     );
     let r = check_at(root, NOW, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -263,7 +272,9 @@ fn placeholders_in_private_fields_do_not_warn() {
 
 #[test]
 fn unknown_participants_after_a_misspelt_participants_are_folded() {
-    let tmp = example_copy();
+    // A lab with its participants written inline (the example reads its
+    // own from an export).
+    let tmp = copy_site(&site("minimal"));
     let root = tmp.path();
     edit(root, HELD, "\nparticipants:", "\nparticipant:");
     let r = check_at(root, NOW, &[]);
@@ -393,9 +404,9 @@ fn the_privacy_summary_is_per_lab_and_names_the_kinds() {
         let p = root.join(file);
         std::fs::write(&p, f(std::fs::read_to_string(&p).unwrap())).unwrap();
     };
-    edit_all(HELD, &|s| {
-        s.replacen("industry: 製造業", "industry: 小売業", 1)
-            .replacen("industry: 製造業", "industry: 金融業", 1)
+    edit_all(APPLICATIONS, &|s| {
+        s.replacen("\"製造業\"", "\"小売業\"", 1)
+            .replacen("\"製造業\"", "\"金融業\"", 1)
     });
     edit(
         root,

@@ -18,7 +18,8 @@ fn read_all(out: &Path) -> Vec<(String, String)> {
 }
 
 /// Identity terms of the example site's participants, as written in
-/// content/labs/2025-11-13/lab.yaml, plus the disguised forms planted in
+/// the exports in content/labs/2025-11-13/private/ (see
+/// tests/common/example_exports.rs), plus the disguised forms planted in
 /// the survey answers.
 const EXAMPLE_TERMS: &[&str] = &[
     "佐伯",

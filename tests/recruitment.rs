@@ -45,7 +45,8 @@ fn status_class(html: &str) -> &'static str {
 fn status_follows_the_clock_at_its_boundaries() {
     let tmp = example_copy();
     let root = tmp.path();
-    // The example: deadline 2027-01-14T23:59 JST, 3 of 8 seats taken.
+    // The example: deadline 2027-01-14T23:59 JST, 3 of 8 seats taken (its
+    // three applications in private/applications.csv).
     let cases = [
         ("2026-01-01T12:00:00+09:00", "open", "受付中", true),
         ("2027-01-07T23:58:59+09:00", "open", "受付中", true),
@@ -77,7 +78,8 @@ fn status_follows_the_clock_at_its_boundaries() {
 fn full_waitlist_and_cancelled() {
     let tmp = example_copy();
     let lab = tmp.path().join(PLANNED);
-    edit(&lab, "taken: 3", "taken: 8");
+    // An explicit `taken` wins over the applications.
+    edit(&lab, "capacity: 8\n", "capacity: 8\n  taken: 8\n");
     let (_, html) = build_at(tmp.path(), "2026-01-01T12:00:00+09:00");
     assert_eq!(status_class(&html), "waitlist");
     assert!(html.contains("キャンセル待ち受付中"));

@@ -49,7 +49,7 @@ pub fn next_steps(dir: &Path) -> String {
     format!(
         "created a new site in {d} (the built-in `default` theme is used; copy themes/default/ there to change it)
 
-The example labs, participants and survey answers are invented. Before publishing:
+The example labs, participants and survey answers (the first lab's form exports in its private/ folder) are invented. Before publishing:
   replace  content/site.yaml: title, description, base_url, organizer (url and email are placeholders)
   remove   content/site.yaml: privacy.deny and privacy.allow (`中間`), written for the example
   remove   the example labs: rm -r {labs}

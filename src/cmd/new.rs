@@ -447,6 +447,10 @@ recruitment:
 # survey: 質問 (questions) と回答 (responses)。回答の consent が公開範囲を決めます
 #   questions and responses; each response's consent decides what may be shown.
 # highlights: 紹介したい回答の選択 (任意) / which answers to feature (optional)
+# フォームの書き出し (CSV / XLSX) を private/ に置けば、participants_from と
+# `labsite new survey` でそこから読めます (docs/forms.md)
+#   Form exports (CSV / XLSX) in private/ can be read instead:
+#   `participants_from` and `labsite new survey` (docs/forms.md).
 ",
             fee = yaml_scalar("無料"),
             audience = yaml_scalar("部下を持つマネジャー(業種・規模不問)"),

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 
 use crate::privacy::redact::Redactor;
-use crate::source::lab::{Answer, Consent, LabRecord, Participant, QuestionKind, Response};
+use crate::source::lab::LabRecord;
+use crate::source::record::{Answer, Consent, Participant, QuestionKind, Response};
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 

@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::forms::records as forms;
 use super::program::{PROGRAM_KEYS, ProgramSpec, read_program_keys};
+use super::record::{Answer, Answers, Consent, Participant, Question, QuestionKind, Response};
 use super::yaml::{Ctx, Map, child, describe, parse};
 use crate::diagnostics::{Diagnostic, Loc, SourceFile, nearest};
 
@@ -39,120 +40,6 @@ pub struct Venue {
     pub online: bool,
     pub name: String,
     pub address: String,
-}
-
-/// A participant as recorded: private. Only `industry` and `role` ever
-/// reach the public view, and only through group-size rules.
-#[derive(Clone, Debug)]
-pub struct Participant {
-    pub id: String,
-    pub name: Option<String>,
-    pub company: Option<String>,
-    pub aliases: Vec<String>,
-    pub email: Option<String>,
-    pub industry: Option<String>,
-    pub role: Option<String>,
-    /// The reading of `name` (SPEC §5), in as many space-separated parts.
-    pub kana: Option<String>,
-    /// Other names the person goes by.
-    pub nicknames: Vec<String>,
-    /// False for a no-show; true unless the file says otherwise.
-    pub attended: bool,
-    /// YAML path of this participant, for errors about its terms; a field
-    /// is at `{path}.kana`, a nickname at `{path}.nicknames[i]`.
-    pub path: String,
-    /// For a participant read from an export, its row there.
-    pub origin: Option<Loc>,
-}
-
-impl Participant {
-    /// How messages name the participant: by id when written in lab.yaml,
-    /// by file and row when read from an export (whose id may be an
-    /// e-mail, and messages end up in CI logs).
-    pub fn named(&self) -> String {
-        match &self.origin {
-            Some(loc) => export_row(loc),
-            None => format!("`{}`", self.id),
-        }
-    }
-}
-
-/// `row 7 of content/labs/x/private/applications.csv`.
-pub fn export_row(loc: &Loc) -> String {
-    let row = loc.resolve().map_or(0, |(r, _, _)| r);
-    format!(
-        "row {row} of {}",
-        crate::diagnostics::printable(&loc.file.display)
-    )
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Consent {
-    /// Left out of everything, counts included.
-    None,
-    /// Counted, never quoted.
-    Aggregate,
-    /// Text answers may be quoted (after redaction).
-    Quote,
-}
-
-#[derive(Clone, Debug)]
-pub enum QuestionKind {
-    Rating {
-        scale: u32,
-    },
-    Choice {
-        multiple: bool,
-        options: Vec<String>,
-    },
-    Text,
-}
-
-#[derive(Clone, Debug)]
-pub struct Question {
-    pub id: String,
-    pub text: String,
-    pub kind: QuestionKind,
-}
-
-#[derive(Clone, Debug)]
-pub enum Answer {
-    Rating(u32),
-    Choices(Vec<String>),
-    Text(String),
-}
-
-#[derive(Clone, Debug)]
-pub struct Response {
-    /// The participant's id; `None` for an anonymous response from an
-    /// export (counted and quotable by its consent, attributed to nobody).
-    pub participant: Option<String>,
-    pub consent: Consent,
-    pub answers: Answers,
-    /// For a response read from an export, its row there.
-    pub origin: Option<Loc>,
-}
-
-/// A response's answers by question id, in the order of the questions: a
-/// handful per response, so a vector (a map's nodes cost about 25 MB more
-/// at 10,000 labs).
-#[derive(Clone, Debug, Default)]
-pub struct Answers(Vec<(String, Answer)>);
-
-impl Answers {
-    /// Answers by question id, in the order of the questions.
-    pub fn from_vec(mut answers: Vec<(String, Answer)>) -> Answers {
-        answers.shrink_to_fit();
-        Answers(answers)
-    }
-
-    pub fn get(&self, question: &str) -> Option<&Answer> {
-        self.0.iter().find(|(q, _)| q == question).map(|(_, a)| a)
-    }
-
-    pub fn contains_key(&self, question: &str) -> bool {
-        self.get(question).is_some()
-    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -516,7 +403,7 @@ fn read_participants(ctx: &Ctx, v: &Node) -> Vec<Participant> {
             id,
             name,
             kana,
-            nicknames: non_empty_texts(&p, "nicknames", "a nickname"),
+            nicknames: p.non_empty_texts("nicknames", "a nickname"),
             attended: p.opt_bool("attended").unwrap_or(true),
             company: p.opt_text("company"),
             aliases: p.text_list("aliases"),
@@ -553,26 +440,6 @@ fn inline_ids(participants: &[Participant]) -> Vec<&str> {
         .collect()
 }
 
-/// The texts of a list field; an empty one is an error at its item (it
-/// names nobody, and as a term it would match everywhere).
-pub(super) fn non_empty_texts(m: &Map, key: &str, what: &str) -> Vec<String> {
-    let texts = m.text_list(key);
-    let mut out = Vec::with_capacity(texts.len());
-    for (i, t) in texts.into_iter().enumerate() {
-        if t.trim().is_empty() {
-            m.ctx.error(
-                &super::yaml::item(&m.path_of(key), i),
-                false,
-                format!("{what} in `{key}` is empty"),
-                Some("remove the empty item".into()),
-            );
-        } else {
-            out.push(t);
-        }
-    }
-    out
-}
-
 fn id_help(word: &str, ids: &[&str], what: &str) -> String {
     match nearest(word, ids) {
         Some(n) => format!("did you mean `{n}`?"),
@@ -592,7 +459,7 @@ fn read_survey_file(
     participants: &[Participant],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Survey> {
-    let file = match super::read_source(&forms::site_root(lab), path) {
+    let file = match super::read::read_source(&forms::site_root(lab), path) {
         Ok(f) => f,
         Err(d) => {
             diags.push(d);
@@ -1081,6 +948,38 @@ pub fn program_keys() -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The program's parts, read as part of a lab (program.rs reads them;
+    // its tests would otherwise import lab.rs, which imports program.rs).
+
+    fn lab_with_part(part: &str) -> Vec<String> {
+        use std::path::Path;
+        let text = format!(
+            "title: t\ndate: 2025-11-13\nstart: \"18:00\"\nend: \"20:30\"\nstatus: held\nprogram:\n  - title: p\n{part}"
+        );
+        let f = SourceFile::new(Path::new("/"), Path::new("/lab.yaml"), text);
+        read_lab("x", &f).1.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn huge_numbers_are_errors_not_overflows() {
+        // `rounds * round_minutes` overflowed u32 (a panic in debug builds).
+        let errs =
+            lab_with_part("    minutes: 100\n    rounds: 100000\n    round_minutes: 100000\n");
+        assert!(errs.iter().any(|e| e.contains("do not fit")), "{errs:?}");
+        // Rounds without round_minutes: the timetable would list 4 billion.
+        let errs = lab_with_part("    minutes: 100\n    rounds: 4000000000\n");
+        assert!(
+            errs.iter().any(|e| e.contains("4000000000 rounds")),
+            "{errs:?}"
+        );
+        let errs =
+            lab_with_part("    minutes: 4000000000\n  - title: q\n    minutes: 4000000000\n");
+        assert!(
+            errs.iter().any(|e| e.contains("longer than a day")),
+            "{errs:?}"
+        );
+    }
 
     fn lab(participants: &str) -> (Option<LabRecord>, Vec<Diagnostic>) {
         let text = format!(

@@ -205,39 +205,3 @@ fn read_framework(ctx: &Ctx, v: &Node, path: &str) -> Option<Framework> {
         axes,
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::super::lab::read_lab;
-    use crate::diagnostics::SourceFile;
-
-    fn lab_with_part(part: &str) -> Vec<String> {
-        let text = format!(
-            "title: t\ndate: 2025-11-13\nstart: \"18:00\"\nend: \"20:30\"\nstatus: held\nprogram:\n  - title: p\n{part}"
-        );
-        let f = SourceFile::new(Path::new("/"), Path::new("/lab.yaml"), text);
-        read_lab("x", &f).1.into_iter().map(|d| d.message).collect()
-    }
-
-    #[test]
-    fn huge_numbers_are_errors_not_overflows() {
-        // `rounds * round_minutes` overflowed u32 (a panic in debug builds).
-        let errs =
-            lab_with_part("    minutes: 100\n    rounds: 100000\n    round_minutes: 100000\n");
-        assert!(errs.iter().any(|e| e.contains("do not fit")), "{errs:?}");
-        // Rounds without round_minutes: the timetable would list 4 billion.
-        let errs = lab_with_part("    minutes: 100\n    rounds: 4000000000\n");
-        assert!(
-            errs.iter().any(|e| e.contains("4000000000 rounds")),
-            "{errs:?}"
-        );
-        let errs =
-            lab_with_part("    minutes: 4000000000\n  - title: q\n    minutes: 4000000000\n");
-        assert!(
-            errs.iter().any(|e| e.contains("longer than a day")),
-            "{errs:?}"
-        );
-    }
-}

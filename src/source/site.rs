@@ -259,7 +259,7 @@ pub fn read_site(
             }
         }
         privacy.deny = p.text_list("deny");
-        privacy.honorifics = super::lab::non_empty_texts(&p, "honorifics", "an honorific");
+        privacy.honorifics = p.non_empty_texts("honorifics", "an honorific");
         if let Some(list) = p.get("allow") {
             for (path, item) in ctx.seq(list, &child("privacy", "allow"), "allowed terms") {
                 if let Some(a) = ctx.map(item, &path, "an allowed term", &["term", "reason"]) {

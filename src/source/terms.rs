@@ -58,7 +58,7 @@ fn visit_terms<T: Send>(
                     // A participant from an export is named by file and
                     // row: its id may be an e-mail, and this reaches CI logs.
                     let owner = match &p.origin {
-                        Some(loc) => super::lab::export_row(loc),
+                        Some(loc) => super::record::export_row(loc),
                         None => p.id.clone(),
                     };
                     let identity = ParticipantIdentity {

@@ -1317,6 +1317,27 @@ impl<'a> Map<'a> {
             .filter_map(|(p, v)| self.ctx.text(v, &p))
             .collect()
     }
+
+    /// The texts of a list field of names or terms (nicknames,
+    /// honorifics); an empty one is an error at its item (it names nobody,
+    /// and as a term it would match everywhere). `what` names one item.
+    pub fn non_empty_texts(&self, key: &str, what: &str) -> Vec<String> {
+        let texts = self.text_list(key);
+        let mut out = Vec::with_capacity(texts.len());
+        for (i, t) in texts.into_iter().enumerate() {
+            if t.trim().is_empty() {
+                self.ctx.error(
+                    &item(&self.path_of(key), i),
+                    false,
+                    format!("{what} in `{key}` is empty"),
+                    Some("remove the empty item".into()),
+                );
+            } else {
+                out.push(t);
+            }
+        }
+        out
+    }
 }
 
 /// A value as the user wrote it, for messages.

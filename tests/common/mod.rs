@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod browser;
+pub mod example_exports;
 pub mod serve;
+pub mod xlsx;
 
 pub struct Run {
     pub code: i32,

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use unicode_normalization::UnicodeNormalization;
 
 use super::table::Cell;
-use crate::source::lab::Consent;
+use crate::source::record::Consent;
 
 /// A cell that does not fit what its column asks for. It carries nothing
 /// of the cell: the diagnostic names the cell, never its text.
@@ -122,6 +122,9 @@ pub fn choices(
 pub struct ConsentWords {
     pub quote: Vec<String>,
     pub aggregate: Vec<String>,
+    /// Values that refuse consent (「使わないでほしい」): `none`, like a
+    /// value listed nowhere, but known, so no warning.
+    pub none: Vec<String>,
 }
 
 impl ConsentWords {
@@ -137,6 +140,8 @@ impl ConsentWords {
             (Consent::Quote, None)
         } else if has(&self.aggregate) {
             (Consent::Aggregate, None)
+        } else if has(&self.none) {
+            (Consent::None, None)
         } else {
             (Consent::None, Some(v))
         }
@@ -304,6 +309,7 @@ mod tests {
         let w = ConsentWords {
             quote: opts(&["氏名・社名を伏せて引用してよい"]),
             aggregate: opts(&["集計にのみ使ってよい"]),
+            none: vec![],
         };
         assert_eq!(
             w.read(&t(" 氏名・社名を伏せて引用してよい ")),
@@ -317,6 +323,16 @@ mod tests {
         assert_eq!(
             w.read(&t("使わないでほしい")),
             (Consent::None, Some("使わないでほしい".into()))
+        );
+        // Listed under `none`: none, and known, so no warning.
+        let w = ConsentWords {
+            none: opts(&["使わないでほしい"]),
+            ..w
+        };
+        assert_eq!(w.read(&t("使わないでほしい")), (Consent::None, None));
+        assert_eq!(
+            w.read(&t("まだ決めていない")),
+            (Consent::None, Some("まだ決めていない".into()))
         );
     }
 

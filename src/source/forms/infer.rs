@@ -7,7 +7,7 @@
 //! question whose labels are published. The e-mail (or name) column
 //! becomes `respondent`; a column about publishing or consent becomes
 //! `consent`, its values listed as comments for the organizer to sort into
-//! `quote` and `aggregate`. Comments mark every place where a person has
+//! `quote`, `aggregate` and `none`. Comments mark every place where a person has
 //! to decide.
 
 use std::fmt::Write as _;
@@ -393,10 +393,10 @@ pub fn infer_survey(table: &Table, opts: &InferOptions) -> String {
             let _ = writeln!(
                 out,
                 "  consent:\n    column: {}\n    \
-                 # TODO: この列の値を quote (伏せて引用可) と aggregate (集計のみ) に振り分けてください。\n    \
-                 # どちらにもない値・空欄は none (回答ごと除外) です。\n    \
-                 # Sort the values of this column into quote (may be quoted, redacted) and\n    \
-                 # aggregate (counted only); a value under neither, or an empty cell, is none.\n    \
+                 # TODO: この列の値を quote (伏せて引用可)、aggregate (集計のみ)、none (使わない) に\n    \
+                 # 振り分けてください。none の回答と空欄は回答ごと除外します。\n    \
+                 # Sort the values of this column into quote (may be quoted, redacted),\n    \
+                 # aggregate (counted only) and none (left out, as is an empty cell).\n    \
                  # 列の値 / values found:",
                 quoted(&header)
             );
@@ -406,7 +406,7 @@ pub fn infer_survey(table: &Table, opts: &InferOptions) -> String {
             for v in &values {
                 let _ = writeln!(out, "    #   {}", quoted(v));
             }
-            let _ = writeln!(out, "    quote: []\n    aggregate: []");
+            let _ = writeln!(out, "    quote: []\n    aggregate: []\n    none: []");
         }
         None => {
             let _ = writeln!(

@@ -21,6 +21,13 @@ pub mod records;
 pub mod responses;
 pub mod table;
 
+/// The Microsoft Forms workbook writer the integration tests and the
+/// example generator use too.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../../tests/common/xlsx.rs"]
+mod test_xlsx;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
@@ -187,7 +194,7 @@ mod fixture_tests {
     use super::responses::{Person, QuestionAt, ResponsesFrom, read_responses};
     use super::table::{TableRequest, read_table};
     use crate::diagnostics::{Diagnostic, Loc, Severity, SourceFile};
-    use crate::source::lab::{Answer, Consent, Question, QuestionKind};
+    use crate::source::record::{Answer, Consent, Question, QuestionKind};
 
     fn fixtures() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/forms")
@@ -248,6 +255,7 @@ mod fixture_tests {
         ConsentWords {
             quote: vec!["氏名・社名を伏せて引用してよい".into()],
             aggregate: vec!["集計にのみ使ってよい".into()],
+            none: vec![],
         }
     }
 
@@ -351,84 +359,48 @@ mod fixture_tests {
         );
     }
 
-    /// A Microsoft Forms export as Excel gives it: ID, 開始時刻, 完了時刻
-    /// (date cells), メール, 名前, 最終変更時刻, then the questions, with
-    /// multiple choices joined by `;` and ended by one.
+    /// A Microsoft Forms export as Excel gives it (tests/common/xlsx.rs),
+    /// with multiple choices joined by `;` and ended by one, and US dates.
     pub(crate) fn microsoft_xlsx(path: &Path) {
-        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-        let mut book = Workbook::new();
-        let sheet = book.add_worksheet();
-        sheet.set_name("Sheet1").unwrap();
-        let date = Format::new().set_num_format("m/d/yy h:mm:ss");
-        let head = [
-            "ID",
-            "開始時刻",
-            "完了時刻",
-            "メール",
-            "名前",
-            "最終変更時刻",
-            "本日のラボの満足度",
-            "対話で扱った論点",
-            "明日からのマネジメントに生かせそうなこと",
-            "回答の公開について",
-        ];
-        for (c, h) in head.iter().enumerate() {
-            sheet.write_string(0, c as u16, *h).unwrap();
-        }
+        use super::test_xlsx::{Form, Submission, microsoft_forms_xlsx};
+        #[rustfmt::skip]
         let rows: [(&str, &str, &str, f64, &str, &str, &str); 4] = [
-            (
-                "2025-11-13 20:40:00",
-                "aoki@aoki-seiki.example",
-                "青木 一郎",
-                5.0,
-                "対話の継続, 振り返りの仕方;中間管理職への対応;",
-                "問いを一つに絞って待つ",
-                "氏名・社名を伏せて引用してよい",
-            ),
-            (
-                "2025-11-13 20:41:00",
-                "anonymous",
-                "",
-                4.0,
-                "中間管理職への対応;",
-                "",
-                "集計にのみ使ってよい",
-            ),
-            (
-                "2025-11-13 20:59:00",
-                "aoki@aoki-seiki.example",
-                "青木 一郎",
-                4.0,
-                "問いの立て方;",
-                "沈黙を怖がらない",
-                "氏名・社名を伏せて引用してよい",
-            ),
-            (
-                "2025-11-13 20:42:00",
-                "aoki@aoki-seiki.example",
-                "青木 一郎",
-                3.0,
-                "",
-                "",
-                "",
-            ),
+            ("2025-11-13 20:40:00", "aoki@aoki-seiki.example", "青木 一郎", 5.0, "対話の継続, 振り返りの仕方;中間管理職への対応;", "問いを一つに絞って待つ", "氏名・社名を伏せて引用してよい"),
+            ("2025-11-13 20:41:00", "anonymous", "", 4.0, "中間管理職への対応;", "", "集計にのみ使ってよい"),
+            ("2025-11-13 20:59:00", "aoki@aoki-seiki.example", "青木 一郎", 4.0, "問いの立て方;", "沈黙を怖がらない", "氏名・社名を伏せて引用してよい"),
+            ("2025-11-13 20:42:00", "aoki@aoki-seiki.example", "青木 一郎", 3.0, "", "", ""),
         ];
-        for (i, (done, mail, name, rating, topics, takeaway, consent)) in rows.iter().enumerate() {
-            let r = i as u32 + 1;
-            let t = ExcelDateTime::parse_from_str(done).unwrap();
-            sheet.write_number(r, 0, f64::from(r)).unwrap();
-            sheet.write_datetime_with_format(r, 1, &t, &date).unwrap();
-            sheet.write_datetime_with_format(r, 2, &t, &date).unwrap();
-            sheet.write_string(r, 3, *mail).unwrap();
-            sheet.write_string(r, 4, *name).unwrap();
-            sheet.write_number(r, 6, *rating).unwrap();
-            for (c, v) in [(7, topics), (8, takeaway), (9, consent)] {
-                if !v.is_empty() {
-                    sheet.write_string(r, c, *v).unwrap();
-                }
-            }
-        }
-        book.save(path).unwrap();
+        let rows: Vec<Submission> = rows
+            .iter()
+            .map(
+                |&(done, mail, name, rating, topics, takeaway, consent)| Submission {
+                    started: done.into(),
+                    completed: done.into(),
+                    email: mail.into(),
+                    name: name.into(),
+                    answers: vec![
+                        rating.into(),
+                        topics.into(),
+                        takeaway.into(),
+                        consent.into(),
+                    ],
+                },
+            )
+            .collect();
+        let bytes = microsoft_forms_xlsx(
+            &Form {
+                sheet: Some("Sheet1"),
+                date_format: "m/d/yy h:mm:ss",
+                questions: &[
+                    "本日のラボの満足度",
+                    "対話で扱った論点",
+                    "明日からのマネジメントに生かせそうなこと",
+                    "回答の公開について",
+                ],
+            },
+            &rows,
+        );
+        std::fs::write(path, bytes).unwrap();
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::cells::ConsentWords;
 use super::responses::{Person, QuestionAt, ResponsesFrom, read_responses};
 use super::table::{TableRequest, read_table};
 use crate::diagnostics::{Diagnostic, Loc, SourceFile, printable};
-use crate::source::lab::{Answers, Participant, Question, Response};
+use crate::source::record::{Answers, Participant, Question, Response};
 use crate::source::yaml::{Ctx, Map};
 
 /// `participants_from` in a lab's mapping `m`, when present and well formed.
@@ -86,17 +86,23 @@ pub fn responses_from(m: &Map, qids: &[&str]) -> Option<ResponsesFrom> {
         }
         Some(cv) => {
             let cpath = rm.path_of("consent");
-            ctx.map(cv, &cpath, "the consent", &["column", "quote", "aggregate"])
-                .and_then(|cm| {
-                    let column = cm.req_text("column", "the header of the consent question")?;
-                    Some((
-                        (column, ctx.loc(&cm.path_of("column"), false)),
-                        ConsentWords {
-                            quote: cm.text_list("quote"),
-                            aggregate: cm.text_list("aggregate"),
-                        },
-                    ))
-                })
+            ctx.map(
+                cv,
+                &cpath,
+                "the consent",
+                &["column", "quote", "aggregate", "none"],
+            )
+            .and_then(|cm| {
+                let column = cm.req_text("column", "the header of the consent question")?;
+                Some((
+                    (column, ctx.loc(&cm.path_of("column"), false)),
+                    ConsentWords {
+                        quote: cm.text_list("quote"),
+                        aggregate: cm.text_list("aggregate"),
+                        none: cm.text_list("none"),
+                    },
+                ))
+            })
         }
     };
     let mut answers = Vec::new();

@@ -14,7 +14,7 @@ use super::columns::{Target, map_columns};
 use super::table::Table;
 use super::{RowOrder, latest_rows};
 use crate::diagnostics::{Diagnostic, Loc, printable};
-use crate::source::lab::{Answer, Consent, Question, QuestionKind};
+use crate::source::record::{Answer, Consent, Question, QuestionKind};
 
 /// `survey.responses_from` as written.
 #[derive(Clone, Debug)]
@@ -283,7 +283,7 @@ pub fn read_responses(
         diags.push(
             Diagnostic::warning(
                 format!(
-                    "column {} of {file} holds values listed under neither `quote` nor `aggregate`, so those responses are left out: {}",
+                    "column {} of {file} holds values listed under none of `quote`, `aggregate` and `none`, so those responses are left out: {}",
                     table.column_label(c),
                     unknown_consent
                         .iter()
@@ -293,7 +293,7 @@ pub fn read_responses(
                 ),
                 Some(table.header_loc(c)),
             )
-            .with_help("list each value under `consent: quote:` or `consent: aggregate:` (a value under neither means none)"),
+            .with_help("list each value under `consent: quote:`, `consent: aggregate:` or `consent: none:` (a value listed nowhere counts as none)"),
         );
     }
     let kept = latest_rows(
@@ -360,6 +360,7 @@ mod tests {
             consent: ConsentWords {
                 quote: vec!["引用してよい".into()],
                 aggregate: vec!["集計のみ".into()],
+                none: vec![],
             },
             answers: vec![(
                 "takeaway".into(),
@@ -466,7 +467,7 @@ mod tests {
         assert_eq!(
             msgs,
             vec![
-                (Severity::Warning, "labs/x/private/s.csv:1:F".into(), "column F (`回答の公開について`) of s.csv holds values listed under neither `quote` nor `aggregate`, so those responses are left out: `まだ決めていない`, `使わないで`".into()),
+                (Severity::Warning, "labs/x/private/s.csv:1:F".into(), "column F (`回答の公開について`) of s.csv holds values listed under none of `quote`, `aggregate` and `none`, so those responses are left out: `まだ決めていない`, `使わないで`".into()),
                 (Severity::Warning, "labs/x/private/s.csv:2:B".into(), "rows 2 and 5 of s.csv are from one respondent; row 2, the latest, counts".into()),
             ]
         );
