@@ -130,6 +130,30 @@ fn the_example_warns_only_about_its_placeholders() {
 }
 
 #[test]
+fn a_held_lab_s_recruitment_placeholders_do_not_warn() {
+    // A lab made by `new lab` keeps its recruitment block once held; that
+    // block is no longer published, so its example form link is no one's
+    // concern. (A report is not needed for the lab to be held.)
+    let tmp = example_copy();
+    edit(tmp.path(), PLANNED, "status: planned", "status: held");
+    // The first report links to the recruitment page, which is gone.
+    edit(
+        tmp.path(),
+        "content/labs/2025-11-13/report.md",
+        "と[募集ページ](../2027-01-21/recruit/)",
+        "",
+    );
+    let r = check_at(tmp.path(), "2027-02-01", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = warnings(&r.stderr);
+    assert!(
+        !w.iter().any(|w| w.contains("`recruitment.apply_url`")),
+        "{w:#?}"
+    );
+    assert_eq!(w.len(), EXAMPLE_WARNINGS - 1, "{w:#?}");
+}
+
+#[test]
 fn each_likely_mistake_warns_at_its_place() {
     let cases: [(&str, &str, &str, &str, &str); 6] = [
         (

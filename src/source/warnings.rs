@@ -101,7 +101,13 @@ pub fn likely_mistakes(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
                 ),
             );
         }
-        if let Some(rec) = &r.recruitment {
+        // A held lab's recruitment is not published: its placeholders are
+        // nobody's concern (a lab made by `new lab` keeps the block).
+        if let Some(rec) = r
+            .recruitment
+            .as_ref()
+            .filter(|_| r.status != LabStatus::Held)
+        {
             for (path, text) in [
                 ("recruitment.apply_url", &rec.apply_url),
                 ("recruitment.fee", &rec.fee),
