@@ -6,6 +6,12 @@
 //!
 //! Above the gate: the targets are the files the render made, and the ids
 //! are read from the pages as they pass the gate.
+//!
+//! External links are checked only on request (`check --external`), by
+//! `external`, which the commands call after a build: never `build` or
+//! `serve`, which make no request.
+
+pub mod external;
 
 use std::collections::{HashMap, HashSet};
 
@@ -117,6 +123,67 @@ fn yaml_links(md: &str, loc: Loc, page: &str, out: &mut Vec<Link>) {
             raw: false,
         });
     }
+}
+
+/// The links `check --external` requests: the web links among `links`
+/// (the organizers' Markdown, as collected by `site_links`) and the web
+/// addresses the site publishes from content fields (`organizer.url` in
+/// `site.yaml`, a recruiting lab's `apply_url`). A theme's own links
+/// (share buttons) are not the organizers' and are not here.
+pub fn web_links(site: &Site, links: Vec<Link>) -> Vec<Link> {
+    let mut out: Vec<Link> = links
+        .into_iter()
+        .filter(|l| web_url(&l.dest).is_some())
+        .collect();
+    let mut field = |file: &std::sync::Arc<crate::diagnostics::SourceFile>,
+                     path: &str,
+                     page: &str,
+                     url: &str| {
+        if web_url(url).is_some() {
+            out.push(Link {
+                loc: Loc::yaml(file, path, false),
+                page: page.to_string(),
+                dest: url.to_string(),
+                raw: false,
+            });
+        }
+    };
+    let org = &site.config.organizer;
+    field(&site.config.file, "organizer.url", "index.html", &org.url);
+    for lab in &site.labs {
+        let r = &lab.record;
+        if let Some(rec) = r
+            .recruitment
+            .as_ref()
+            .filter(|_| r.status != LabStatus::Held)
+        {
+            let page = LabPaths::new(&r.id).recruitment;
+            field(&r.file, "recruitment.apply_url", &page, &rec.apply_url);
+        }
+    }
+    out
+}
+
+/// The address to request for a link written `dest`: `http:`, `https:`
+/// and scheme-relative (`//host/…`, requested over https) links, without
+/// the `#fragment` (a server never sees it). `None` for anything else.
+pub fn web_url(dest: &str) -> Option<String> {
+    let d = dest.trim();
+    let d = match d.find('#') {
+        Some(i) => &d[..i],
+        None => d,
+    };
+    let url = if let Some(rest) = d.strip_prefix("//") {
+        format!("https://{rest}")
+    } else {
+        match markdown::scheme(d).as_deref() {
+            Some("http" | "https") => d.to_string(),
+            _ => return None,
+        }
+    };
+    // `https://` alone names no host.
+    let after = &url[url.find("//")? + 2..];
+    (!after.is_empty() && !after.starts_with('/')).then_some(url)
 }
 
 /// Decode `%XX` escapes (a browser sends the decoded bytes for a path).
@@ -406,6 +473,34 @@ mod tests {
             resolve(page, "/about/", true, "/lab/"),
             Target::Broken(_)
         ));
+    }
+
+    #[test]
+    fn web_links_are_http_without_their_fragment() {
+        assert_eq!(
+            web_url(" https://example.org/a#b ").as_deref(),
+            Some("https://example.org/a")
+        );
+        assert_eq!(
+            web_url("HTTP://example.org").as_deref(),
+            Some("HTTP://example.org")
+        );
+        assert_eq!(
+            web_url("//cdn.example.org/x.png").as_deref(),
+            Some("https://cdn.example.org/x.png")
+        );
+        for not in [
+            "mailto:a@b.c",
+            "tel:0312345678",
+            "/labs/",
+            "../x/",
+            "#top",
+            "@/pages/about.md",
+            "https://",
+            "ftp://example.org/",
+        ] {
+            assert_eq!(web_url(not), None, "{not}");
+        }
     }
 
     #[test]
