@@ -213,7 +213,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
         (missing.clone(), format!("{report}:9:4")),
         (
             missing.clone(),
-            "content/labs/2025-11-13/lab.yaml:15:18".to_string(),
+            "content/labs/2025-11-13/lab.yaml:15:22".to_string(),
         ),
         (
             format!(
