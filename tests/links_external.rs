@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use common::{NOW, Run, copy_site, labsite, site};
 
 /// A server that answers by path: `/ok` 200, `/missing` 404, `/nohead`
-/// 405 to HEAD and 200 to GET, `/moved` 301 to `/ok`, and `/silent`
-/// never. It counts the requests it reads, as `METHOD /path`.
+/// 405 to HEAD and 200 to GET, `/moved` 301 to `/ok`, `/資料` (sent
+/// percent-encoded) 200, and `/silent` never. It counts the requests it reads, as `METHOD /path`.
 struct Server {
     port: u16,
     seen: Arc<Mutex<Vec<String>>>,
@@ -77,6 +77,8 @@ fn answer(stream: TcpStream, log: &Mutex<Vec<String>>) {
         ("HEAD", "/nohead") => ("405 Method Not Allowed", "Allow: GET\r\n"),
         (_, "/nohead") => ("200 OK", ""),
         (_, "/moved") => ("301 Moved Permanently", "Location: /ok\r\n"),
+        // `/資料`, as a browser sends it.
+        (_, "/%E8%B3%87%E6%96%99") => ("200 OK", ""),
         (_, "/silent") => {
             // Never answer: wait until the client gives up and closes.
             let mut rest = String::new();
@@ -139,8 +141,9 @@ fn site_linking_to(server: &Server, closed: u16) -> tempfile::TempDir {
     std::fs::write(
         content.join("pages/about.md"),
         format!(
-            "---\ntitle: このサイトについて\n---\n## 運営\n\n[同じ資料]({})\n",
-            u("/ok")
+            "---\ntitle: このサイトについて\n---\n## 運営\n\n[同じ資料]({})、[和名の資料]({})\n",
+            u("/ok"),
+            u("/資料")
         ),
     )
     .unwrap();
@@ -238,7 +241,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
     );
     assert!(
         run.stderr
-            .contains("3 of 6 external addresses (0 from the cache) broken"),
+            .contains("3 of 7 external addresses (0 from the cache) broken"),
         "{}",
         run.stderr
     );
@@ -259,6 +262,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
             ("GET /nohead", 1),
             ("HEAD /moved", 1),
             ("HEAD /silent", 1),
+            ("HEAD /%E8%B3%87%E6%96%99", 1),
         ])
     );
     let cache = std::fs::read_to_string(dir.path().join(".labsite-cache/links.json")).unwrap();
@@ -278,7 +282,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
     assert!(
         again
             .stderr
-            .contains("3 of 6 external addresses (3 from the cache) broken"),
+            .contains("3 of 7 external addresses (4 from the cache) broken"),
         "{}",
         again.stderr
     );
@@ -292,6 +296,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
             ("GET /nohead", 1),
             ("HEAD /moved", 1),
             ("HEAD /silent", 2),
+            ("HEAD /%E8%B3%87%E6%96%99", 1),
         ])
     );
 }

@@ -240,13 +240,16 @@ fn request_all<'a>(urls: &[&'a str], opts: &Options) -> HashMap<&'a str, Answer>
 
 /// One address: HEAD, then GET when the server does not take HEAD.
 fn request(agent: &ureq::Agent, url: &str, timeout: Duration) -> Answer {
+    let sent = encode(url);
+    let url = sent.as_str();
     let answer = |r: ureq::http::Response<ureq::Body>| {
         let code = r.status().as_u16();
         if code < 400 {
             return Answer::Ok(code);
         }
-        let last = ureq::ResponseExt::get_uri(&r).to_string();
-        Answer::Status(code, (last != url).then_some(last))
+        let last = ureq::ResponseExt::get_uri(&r);
+        let moved = url.parse::<ureq::http::Uri>().ok().as_ref() != Some(last);
+        Answer::Status(code, moved.then(|| last.to_string()))
     };
     match agent.head(url).call() {
         Ok(r) if matches!(r.status().as_u16(), 405 | 501) => match agent.get(url).call() {
@@ -257,6 +260,26 @@ fn request(agent: &ureq::Agent, url: &str, timeout: Duration) -> Answer {
         Ok(r) => answer(r),
         Err(e) => Answer::Failed(describe(&e, timeout)),
     }
+}
+
+/// `url` as a browser sends it: characters a URL may not carry as they
+/// are (non-ASCII, like a Japanese page name, spaces, quotes, braces)
+/// percent-encoded as UTF-8; `%XX` already written stays as it is.
+fn encode(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_graphic()
+            && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+        {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// What went wrong, in a few words.
@@ -348,6 +371,19 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_are_sent_percent_encoded_as_browsers_do() {
+        assert_eq!(
+            encode("https://ja.wikipedia.org/wiki/1on1ミーティング"),
+            "https://ja.wikipedia.org/wiki/1on1%E3%83%9F%E3%83%BC%E3%83%86%E3%82%A3%E3%83%B3%E3%82%B0"
+        );
+        assert_eq!(
+            encode("http://a.example/x y?q=%E3"),
+            "http://a.example/x%20y?q=%E3"
+        );
+        assert_eq!(encode("http://a.example/{x}"), "http://a.example/%7Bx%7D");
+    }
 
     #[test]
     fn a_success_is_fresh_for_a_day_and_then_forgotten() {
