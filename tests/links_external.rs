@@ -334,3 +334,37 @@ fn external_options_need_external() {
     let run = labsite(&["check", "--external", "--external-timeout", "0"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+/// The network stays out of `build` and `serve` by construction: the HTTP
+/// client is used in `links/external.rs` alone, and only the commands
+/// (`check`, and `main` for its options) reach that module.
+#[test]
+fn only_the_check_command_reaches_the_network_code() {
+    let src = common::repo().join("src");
+    let mut offenders = Vec::new();
+    for entry in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(path).unwrap();
+        if text.contains("ureq") && rel != "links/external.rs" {
+            offenders.push(format!("{rel} uses the HTTP client"));
+        }
+        let reaches = text.contains("links::external") || text.contains("external::check");
+        if reaches
+            && !matches!(
+                rel.as_str(),
+                "cmd/check.rs" | "main.rs" | "links/external.rs"
+            )
+        {
+            offenders.push(format!("{rel} reaches links::external"));
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:?}");
+}
