@@ -368,3 +368,26 @@ fn only_the_check_command_reaches_the_network_code() {
     }
     assert!(offenders.is_empty(), "{offenders:?}");
 }
+
+#[test]
+fn a_site_with_errors_is_fixed_first_and_nothing_is_requested() {
+    let server = Server::start();
+    let dir = site_linking_to(&server, closed_port());
+    let about = dir.path().join("content/pages/about.md");
+    let text = std::fs::read_to_string(&about).unwrap() + "[なし](/nowhere/)\n";
+    std::fs::write(&about, text).unwrap();
+    let run = check_external(dir.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("broken link `/nowhere/`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("note: external links are checked once the site has no other errors"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.total(), 0, "{:?}", server.counts());
+}
