@@ -196,3 +196,55 @@ fn a_partial_rebuild_checks_the_links_of_the_edited_report() {
     let rebuilt = session.rebuild(&changed, &opts());
     assert!(rebuilt.is_ok(), "{:?}", rebuilt.err());
 }
+
+#[test]
+fn a_partial_rebuild_refreshes_the_warnings_of_the_edited_lab() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &tmp.path().join("content"));
+    let mut session = Session::build(tmp.path(), &opts()).unwrap();
+    let before: Vec<String> = session
+        .warnings()
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    let lab = tmp.path().join("content/labs/2025-11-13");
+    let report = lab.join("report.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    // A title the card font cannot draw, and a file that is not published.
+    std::fs::write(&report, text.replacen("title: ", "title: 𠮷野家😀 ", 1)).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&report, lab.join("linked.md")).unwrap();
+    let changed = [
+        "content/labs/2025-11-13/report.md".to_string(),
+        "content/labs/2025-11-13/linked.md".to_string(),
+    ];
+    let rebuilt = session.rebuild(&changed, &opts()).unwrap();
+    assert!(!rebuilt.full, "a write-up change rebuilt everything");
+    let messages: Vec<&str> = rebuilt
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    let card = |m: &&&str| m.contains("labs/2025-11-13/index.html") && m.contains("2 character(s)");
+    assert_eq!(messages.iter().filter(card).count(), 1, "{messages:#?}");
+    #[cfg(unix)]
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.contains("`linked.md`"))
+            .count(),
+        1,
+        "{messages:#?}"
+    );
+    // The same warnings again after a second rebuild: replaced, not added.
+    let again = session.rebuild(&changed, &opts()).unwrap();
+    assert_eq!(again.warnings.len(), rebuilt.warnings.len());
+    // Put right, the lab's warnings are gone and the others are as before.
+    std::fs::write(&report, &text).unwrap();
+    #[cfg(unix)]
+    std::fs::remove_file(lab.join("linked.md")).unwrap();
+    let fixed = session.rebuild(&changed, &opts()).unwrap();
+    assert!(!fixed.full);
+    let after: Vec<String> = fixed.warnings.iter().map(|w| w.message.clone()).collect();
+    assert_eq!(after, before);
+}

@@ -22,7 +22,7 @@ use crate::privacy::gate::Gate;
 use crate::privacy::redact::Redactor;
 use crate::public::survey::PrivacyStats;
 use crate::public::{CommonView, Origin, Page, PublicLab, PublicSite};
-use crate::render::share_card::{Card, CardStats, ShareCards};
+use crate::render::share_card::{Card, CardNotes, CardStats, ShareCards};
 use crate::render::templates::{PageContext, Theme};
 use crate::render::{OutputFile, charts, files};
 use crate::source::terms::{allowed_terms, collect_term_table};
@@ -105,7 +105,7 @@ pub fn build_site_into(
         pages: rendered.pages,
         stats: rendered.stats,
         lab_stats: rendered.lab_stats,
-        warnings: prepared.site.warnings.clone(),
+        warnings: with_card_warnings(&prepared.site.warnings, &rendered.share_cards.notes),
         allowed_published: rendered.allowed_published.clone(),
         web_links: std::mem::take(&mut rendered.web_links),
         elapsed_ms: started.elapsed().as_millis(),
@@ -125,7 +125,7 @@ fn full_build(
     sink: &dyn Sink,
 ) -> Result<(Prepared, Rendered), BuildError> {
     let mut phases = Phases::start();
-    let mut prepared = Prepared::new(root, opts, &mut phases)?;
+    let prepared = Prepared::new(root, opts, &mut phases)?;
     let all: Vec<usize> = (0..prepared.site.labs.len()).collect();
     let links = links::site_links(&prepared.site);
     let out = GatedSink::new(&prepared.gate, sink)
@@ -140,10 +140,6 @@ fn full_build(
     phases.report();
     rendered.allowed_published = finished?;
     rendered.web_links = links::web_links(&prepared.site, links);
-    prepared
-        .site
-        .warnings
-        .append(&mut rendered.share_cards.warnings);
     Ok((prepared, rendered))
 }
 
@@ -452,20 +448,28 @@ impl Prepared {
     }
 }
 
-/// The share cards a render made: counts, and characters the font lacks.
+/// The share cards a render made: counts, and the pages laid out with
+/// the characters their fonts lack.
 #[derive(Default)]
 struct ShareCardsMade {
     stats: CardStats,
-    warnings: Vec<Diagnostic>,
+    notes: CardNotes,
 }
 
 impl From<Option<&ShareCards<'_>>> for ShareCardsMade {
     fn from(share: Option<&ShareCards>) -> Self {
         share.map_or_else(ShareCardsMade::default, |s| ShareCardsMade {
             stats: s.stats(),
-            warnings: s.take_warnings(),
+            notes: s.take_notes(),
         })
     }
+}
+
+/// The site's warnings followed by its cards' (in page order).
+fn with_card_warnings(site: &[Diagnostic], cards: &CardNotes) -> Vec<Diagnostic> {
+    let mut all = site.to_vec();
+    all.extend(cards.values().flatten().cloned());
+    all
 }
 
 /// Share cards through the gate, which reads the text each one shows.

@@ -9,13 +9,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{BuildError, BuildOptions, Prepared, Rendered, full_build};
+use super::{BuildError, BuildOptions, Prepared, Rendered, full_build, with_card_warnings};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::gate::GatedSink;
 use crate::output::MemorySink;
 use crate::public::PublicLab;
 use crate::public::survey::PrivacyStats;
 use crate::render::OutputFile;
+use crate::render::share_card::CardNotes;
 use crate::source::{LAB_FILE, lab_dir, lab_path_parts, load_lab};
 
 /// A built site kept in memory by `serve`.
@@ -24,6 +25,9 @@ pub struct Session {
     prepared: Prepared,
     files: BTreeMap<String, OutputFile>,
     cards: Option<Vec<PublicLab>>,
+    /// The pages whose share cards were laid out, with their warnings:
+    /// a partial rebuild replaces the notes of the cards it drew again.
+    card_notes: CardNotes,
     pub pages: usize,
     pub stats: PrivacyStats,
 }
@@ -51,6 +55,7 @@ impl Session {
                 pages,
                 stats,
                 cards,
+                share_cards,
                 ..
             },
         ) = full_build(root, opts, &sink)?;
@@ -64,6 +69,7 @@ impl Session {
             prepared,
             files,
             cards: Some(cards),
+            card_notes: share_cards.notes,
             pages,
             stats,
         })
@@ -73,8 +79,10 @@ impl Session {
         &self.files
     }
 
-    pub fn warnings(&self) -> &[Diagnostic] {
-        &self.prepared.site.warnings
+    /// The site's warnings as of the last rebuild: its sources' and its
+    /// share cards'.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        with_card_warnings(&self.prepared.site.warnings, &self.card_notes)
     }
 
     /// The labs a change touches, when it touches nothing but labs'
@@ -126,7 +134,7 @@ impl Session {
             pages: self.pages,
             full: true,
             elapsed_ms: started.elapsed().as_millis(),
-            warnings: self.prepared.site.warnings.clone(),
+            warnings: self.warnings(),
             changed: self.files.keys().cloned().collect(),
             removed,
         })
@@ -170,9 +178,13 @@ impl Session {
         if !diags.is_empty() {
             return Err(BuildError::Content(diags));
         }
+        let mut lab_warnings = Vec::new();
         let old: Vec<_> = reloaded
             .into_iter()
-            .map(|(i, lab, _)| (i, std::mem::replace(&mut self.prepared.site.labs[i], lab)))
+            .map(|(i, lab, warnings)| {
+                lab_warnings.extend(warnings);
+                (i, std::mem::replace(&mut self.prepared.site.labs[i], lab))
+            })
             .collect();
         let sink = MemorySink::default();
         let cards = self.cards.take();
@@ -224,6 +236,12 @@ impl Session {
             }
             Ok(r) => {
                 self.cards = Some(r.cards);
+                self.card_notes.extend(r.share_cards.notes);
+                let dirs: Vec<PathBuf> = labs
+                    .iter()
+                    .map(|&i| lab_dir(&self.root, &self.prepared.site.labs[i].record.id))
+                    .collect();
+                replace_lab_warnings(&mut self.prepared.site.warnings, &dirs, lab_warnings);
                 r.pages
             }
             Err(e) => {
@@ -262,9 +280,32 @@ impl Session {
             pages,
             full: false,
             elapsed_ms: started.elapsed().as_millis(),
-            warnings: self.prepared.site.warnings.clone(),
+            warnings: self.warnings(),
             changed,
             removed,
         })
     }
+}
+
+/// The site's warnings with the reloaded labs' replaced: every warning
+/// located in one of `dirs` goes, and so does one the reload gave again
+/// from elsewhere (an export outside the lab's folder), before the
+/// reload's warnings are added.
+fn replace_lab_warnings(warnings: &mut Vec<Diagnostic>, dirs: &[PathBuf], new: Vec<Diagnostic>) {
+    let key = |d: &Diagnostic| {
+        let loc = d
+            .loc
+            .as_ref()
+            .map(|l| (l.file.path.clone(), format!("{:?}", l.span)));
+        (d.message.clone(), loc)
+    };
+    let again: std::collections::HashSet<_> = new.iter().map(key).collect();
+    warnings.retain(|d| {
+        let in_lab = d
+            .loc
+            .as_ref()
+            .is_some_and(|l| dirs.iter().any(|dir| l.file.path.starts_with(dir)));
+        !in_lab && !again.contains(&key(d))
+    });
+    warnings.extend(new);
 }

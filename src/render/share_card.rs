@@ -308,8 +308,15 @@ pub struct ShareCards<'a> {
     words: &'a std::collections::HashMap<String, String>,
     rendered: AtomicUsize,
     cached: AtomicUsize,
-    warnings: Mutex<Vec<Diagnostic>>,
+    /// Each page whose card was laid out, with the warning its text gave
+    /// (characters the font lacks), if any.
+    notes: Mutex<CardNotes>,
 }
+
+/// The pages whose cards a render laid out, each with its warning if its
+/// text has characters the font lacks. `serve` keeps the notes of the
+/// pages a partial rebuild did not draw again.
+pub type CardNotes = std::collections::BTreeMap<String, Option<Diagnostic>>;
 
 impl<'a> ShareCards<'a> {
     /// `None` when the theme has no card template (a theme of its own that
@@ -330,7 +337,7 @@ impl<'a> ShareCards<'a> {
             words: &theme.words,
             rendered: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
-            warnings: Mutex::new(Vec::new()),
+            notes: Mutex::new(CardNotes::new()),
         })
     }
 
@@ -355,19 +362,19 @@ impl<'a> ShareCards<'a> {
     ) -> Result<Card, Diagnostic> {
         let mut missing = Vec::new();
         let svg = svg(self.theme, text, &mut missing)?;
-        if !missing.is_empty() {
+        let warning = (!missing.is_empty()).then(|| {
             let chars: String = missing.iter().collect();
-            let d = Diagnostic::warning(
+            Diagnostic::warning(
                 format!(
                     "the share card of `{page}` draws {} character(s) the card font lacks as {FALLBACK}: {chars}",
                     missing.len()
                 ),
                 None,
             )
-            .with_help("the card font covers JIS X 0208, kana and ASCII; see fonts/README.md");
-            if let Ok(mut w) = self.warnings.lock() {
-                w.push(d);
-            }
+            .with_help("the card font covers JIS X 0208, kana and ASCII; see fonts/README.md")
+        });
+        if let Ok(mut notes) = self.notes.lock() {
+            notes.insert(page.to_string(), warning);
         }
         let key = key(&svg);
         let png = match self.cached(key) {
@@ -521,14 +528,12 @@ impl<'a> ShareCards<'a> {
         }
     }
 
-    pub fn take_warnings(&self) -> Vec<Diagnostic> {
-        let mut w = self
-            .warnings
+    /// The pages whose cards were laid out so far, with their warnings.
+    pub fn take_notes(&self) -> CardNotes {
+        self.notes
             .lock()
-            .map(|mut w| std::mem::take(&mut *w))
-            .unwrap_or_default();
-        w.sort_by(|a, b| a.message.cmp(&b.message));
-        w
+            .map(|mut n| std::mem::take(&mut *n))
+            .unwrap_or_default()
     }
 }
 

@@ -441,7 +441,7 @@ fn first_build(shared: &Shared) {
     let started = Instant::now();
     match Session::build(&shared.root, &options(shared)) {
         Ok(session) => {
-            print_warnings(session.warnings());
+            print_warnings(&session.warnings());
             let pages = session.pages;
             shared.swap(SiteFiles::from_session(&session, 1));
             *shared.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
@@ -536,7 +536,7 @@ fn rebuild(shared: &Shared, batch: &Batch) {
                 pages: session.pages,
                 full: true,
                 elapsed_ms: started.elapsed().as_millis(),
-                warnings: session.warnings().to_vec(),
+                warnings: session.warnings(),
                 changed: session.files().keys().cloned().collect(),
                 removed: Vec::new(),
             };
