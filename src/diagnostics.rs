@@ -294,10 +294,25 @@ pub enum Span {
     /// A node of a YAML document by its path (`participants[0].name`); `key`
     /// points at the key rather than the value.
     Yaml { path: String, key: bool },
+    /// Text inside the YAML value at `path`: the `nth` (0-based) place
+    /// `find` is written there (a link inside Markdown from YAML). The
+    /// value itself when it is not found as written (an escape in a
+    /// quoted string, a line folded).
+    /// (Boxed: a location is in every diagnostic, and this is the rare,
+    /// large kind.)
+    YamlText(Box<TextInValue>),
     /// A cell of a spreadsheet or CSV export: a 1-based row and a 1-based
     /// column, shown as a letter (`survey.xlsx:7:D`). Never rendered with
     /// a snippet: a row's cells are the respondents' own words.
     Cell { row: usize, col: usize },
+}
+
+/// Text written inside a YAML value: see [`Span::YamlText`].
+#[derive(Clone, Debug)]
+pub struct TextInValue {
+    pub path: String,
+    pub find: String,
+    pub nth: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -331,6 +346,19 @@ impl Loc {
         }
     }
 
+    /// `find` as written inside the YAML value at `path` (its `nth`
+    /// occurrence there, 0-based); resolved, like a path, only when shown.
+    pub fn yaml_text(file: &Arc<SourceFile>, path: &str, find: &str, nth: usize) -> Loc {
+        Loc {
+            file: file.clone(),
+            span: Span::YamlText(Box::new(TextInValue {
+                path: path.to_string(),
+                find: find.to_string(),
+                nth,
+            })),
+        }
+    }
+
     /// A cell of an export (`row` and `col` 1-based).
     pub fn cell(file: &Arc<SourceFile>, row: usize, col: usize) -> Loc {
         Loc {
@@ -346,8 +374,42 @@ impl Loc {
             Span::At { line, col, len } => Some((*line, *col, *len)),
             Span::Cell { row, col } => Some((*row, *col, 1)),
             Span::Yaml { path, key } => self.file.yaml_index().find(path, *key),
+            Span::YamlText(t) => {
+                let index = self.file.yaml_index();
+                let value = index.find(&t.path, false)?;
+                let end = index.next_line_after(&t.path, value.0);
+                Some(find_after(&self.file.text, value, end, &t.find, t.nth).unwrap_or(value))
+            }
         }
     }
+}
+
+/// Where the `nth` occurrence of `find` is in `text`, from the position
+/// `from` to the start of line `end` (or the end of the text).
+fn find_after(text: &str, from: Pos, end: Option<usize>, find: &str, nth: usize) -> Option<Pos> {
+    if find.is_empty() {
+        return None;
+    }
+    // Byte offsets of the line starts, as far as needed.
+    let line_start = |line: usize| -> Option<usize> {
+        if line <= 1 {
+            return Some(0);
+        }
+        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)
+    };
+    let first = line_start(from.0)?;
+    let start = first
+        + text[first..]
+            .char_indices()
+            .nth(from.1.saturating_sub(1))
+            .map(|(i, _)| i)?;
+    let stop = end.and_then(line_start).unwrap_or(text.len()).max(start);
+    let (at, _) = text[start..stop].match_indices(find).nth(nth)?;
+    let at = start + at;
+    let line = text[..at].matches('\n').count() + 1;
+    let bol = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let col = text[bol..at].chars().count() + 1;
+    Some((line, col, find.chars().count()))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -597,6 +659,29 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_in_a_yaml_value_is_found_where_written_or_falls_back() {
+        let text = "a:\n  x: |\n    one [l](u)\n    two [l](u)\n  y: [l](u)\n";
+        // From the value at 2:6 to line 5 (the next node): the second `[l](u)`.
+        assert_eq!(
+            find_after(text, (2, 6, 1), Some(5), "[l](u)", 1),
+            Some((4, 9, 6))
+        );
+        assert_eq!(
+            find_after(text, (2, 6, 1), Some(5), "[l](u)", 0),
+            Some((3, 9, 6))
+        );
+        // Not inside the value (only in the next node): not found.
+        assert_eq!(find_after(text, (2, 6, 1), Some(5), "[l](u)", 2), None);
+        assert_eq!(find_after(text, (2, 6, 1), Some(5), "[l](v)", 0), None);
+        // Columns count characters.
+        let ja = "a: 詳しくは[運営](/x/)\n";
+        assert_eq!(
+            find_after(ja, (1, 4, 1), None, "[運営](/x/)", 0),
+            Some((1, 8, 9))
+        );
+    }
 
     #[test]
     fn cells_are_named_by_row_and_column_letter_without_a_snippet() {

@@ -6,15 +6,23 @@
 //!
 //! Above the gate: the targets are the files the render made, and the ids
 //! are read from the pages as they pass the gate.
+//!
+//! External links are checked only on request (`check --external`), by
+//! `external`, which the commands call after a build: never `build` or
+//! `serve`, which make no request.
+
+pub mod external;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use crate::diagnostics::{Diagnostic, Loc, nearest};
+use crate::diagnostics::{Diagnostic, Loc, SourceFile, Span, nearest};
 use crate::markdown::{self, LinkRef};
 use crate::public::paths::{self, LabPaths};
 use crate::source::lab::LabStatus;
 use crate::source::page::MarkdownDoc;
-use crate::source::{Lab, Site, line_col};
+use crate::source::program::ProgramSpec;
+use crate::source::{Lab, Site};
 
 /// One link to check.
 #[derive(Clone, Debug)]
@@ -48,6 +56,7 @@ pub fn site_links(site: &Site) -> Vec<Link> {
     for p in &site.pages {
         doc_links(&p.doc, &paths::free_page(&p.slug), &mut out);
     }
+    series_links(site, &mut out);
     for lab in &site.labs {
         out.extend(lab_links(lab));
     }
@@ -69,34 +78,85 @@ pub fn lab_links(lab: &Lab) -> Vec<Link> {
         .filter(|_| r.status != LabStatus::Held)
     {
         for (i, f) in rec.faq.iter().enumerate() {
-            let loc = Loc::yaml(&r.file, &format!("recruitment.faq[{i}].a"), false);
-            yaml_links(&f.a, loc, &lp.recruitment, &mut out);
+            let path = format!("recruitment.faq[{i}].a");
+            yaml_links(&f.a, &r.file, &path, &lp.recruitment, &mut out);
         }
     }
     // A lab's own program (not inherited), on its program page.
-    if let Some(parts) = &r.program.program {
-        for (i, p) in parts.iter().enumerate() {
-            if let Some(d) = &p.description {
-                let loc = Loc::yaml(&r.file, &format!("program[{i}].description"), false);
-                yaml_links(d, loc, &lp.program, &mut out);
-            }
-        }
-        if let Some(fw) = &r.program.framework {
-            for (i, a) in fw.axes.iter().enumerate() {
-                if let Some(d) = &a.description {
-                    let loc =
-                        Loc::yaml(&r.file, &format!("framework.axes[{i}].description"), false);
-                    yaml_links(d, loc, &lp.program, &mut out);
-                }
-            }
-        }
-    }
+    program_links(&r.program, &r.file, &lp.program, &mut out);
     out
 }
 
+/// The links in the descriptions of a program's parts and axes (written
+/// in `file`), published on `page`.
+fn program_links(spec: &ProgramSpec, file: &Arc<SourceFile>, page: &str, out: &mut Vec<Link>) {
+    for (i, p) in spec.program.iter().flatten().enumerate() {
+        if let Some(d) = &p.description {
+            yaml_links(d, file, &format!("program[{i}].description"), page, out);
+        }
+    }
+    if let Some(fw) = &spec.framework {
+        for (i, a) in fw.axes.iter().enumerate() {
+            if let Some(d) = &a.description {
+                yaml_links(
+                    d,
+                    file,
+                    &format!("framework.axes[{i}].description"),
+                    page,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+/// The links of `program.yaml`'s descriptions: on the series program page,
+/// and on the program page of each lab that inherits them. A link that
+/// reads the same from every page (root-relative, a source link, a web
+/// address) is checked once, from the series page; a relative one also
+/// from the newest lab that inherits it, since it reads differently there.
+fn series_links(site: &Site, out: &mut Vec<Link>) {
+    let (Some(series), Some(file)) = (&site.series, &site.series_file) else {
+        return;
+    };
+    let mut links = Vec::new();
+    program_links(series, file, paths::SERIES_PROGRAM, &mut links);
+    // The newest lab that inherits the parts, and the one that inherits
+    // the framework (labs are newest first).
+    let parts = site
+        .labs
+        .iter()
+        .find(|l| l.record.program.program.is_none());
+    let framework = site
+        .labs
+        .iter()
+        .find(|l| l.record.program.framework.is_none());
+    for link in links {
+        let relative = is_relative(&link.dest);
+        let lab = match &link.loc.span {
+            Span::YamlText(t) if t.path.starts_with("framework.") => framework,
+            _ => parts,
+        };
+        if relative && let Some(lab) = lab {
+            out.push(Link {
+                page: LabPaths::new(&lab.record.id).program,
+                ..link.clone()
+            });
+        }
+        out.push(link);
+    }
+}
+
 fn doc_links(doc: &MarkdownDoc, page: &str, out: &mut Vec<Link>) {
-    for LinkRef { dest, at, raw } in markdown::links(&doc.body) {
-        let (line, col) = line_col(&doc.body, at);
+    let body = doc.body.as_str();
+    // Where each line starts: a link's line is found by a binary search,
+    // not by counting from the top for every link (quadratic: 51 s for a
+    // 2 MB report with 29,000 links, in a debug build).
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1))
+        .collect();
+    for LinkRef { dest, at, raw } in markdown::links(body) {
+        let (line, col) = line_col_in(body, &starts, at);
         out.push(Link {
             loc: Loc::at(&doc.file, doc.body_line + line - 1, col, 1),
             page: page.to_string(),
@@ -106,17 +166,112 @@ fn doc_links(doc: &MarkdownDoc, page: &str, out: &mut Vec<Link>) {
     }
 }
 
-/// Markdown in a YAML value: located at the value.
-fn yaml_links(md: &str, loc: Loc, page: &str, out: &mut Vec<Link>) {
+/// The 1-based line and column (in characters) of byte `at` of `text`,
+/// whose lines start at `starts`; as `source::line_col` gives them.
+fn line_col_in(text: &str, starts: &[usize], at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let line = starts.partition_point(|&s| s <= at).max(1);
+    (line, text[starts[line - 1]..at].chars().count() + 1)
+}
+
+/// Markdown in the YAML value at `path` of `file`: each link located at
+/// its own place in the value as written (found when it is shown).
+fn yaml_links(md: &str, file: &Arc<SourceFile>, path: &str, page: &str, out: &mut Vec<Link>) {
     // Raw HTML from YAML is shown as text: its `src=` is no link at all.
-    for LinkRef { dest, .. } in markdown::links(md).into_iter().filter(|l| !l.raw) {
+    for LinkRef { dest, at, .. } in markdown::links(md).into_iter().filter(|l| !l.raw) {
+        let find = link_markup(md, at, &dest);
+        let nth = md[..at].matches(find).count();
         out.push(Link {
-            loc: loc.clone(),
+            loc: Loc::yaml_text(file, path, find, nth),
             page: page.to_string(),
             dest,
             raw: false,
         });
     }
+}
+
+/// The text of the link that starts at `at` in `md`, up to its
+/// destination as written, on one line (`[手引き](https://…`): what to
+/// look for in the YAML source.
+fn link_markup<'a>(md: &'a str, at: usize, dest: &str) -> &'a str {
+    let rest = &md[at..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    match line.find(dest).filter(|_| !dest.is_empty()) {
+        // The closing `)` too, when it follows.
+        Some(i) => {
+            let end = i + dest.len();
+            &line[..end + usize::from(line[end..].starts_with(')'))]
+        }
+        None => line,
+    }
+}
+
+/// The links `check --external` requests: the web links among `links`
+/// (the organizers' Markdown, as collected by `site_links`) and the web
+/// addresses the site publishes from content fields (`organizer.url` in
+/// `site.yaml`, a recruiting lab's `apply_url`). A theme's own links
+/// (share buttons) are not the organizers' and are not here.
+pub fn web_links(site: &Site, links: Vec<Link>) -> Vec<Link> {
+    let mut out: Vec<Link> = links
+        .into_iter()
+        .filter(|l| web_url(&l.dest).is_some())
+        .collect();
+    let mut field = |file: &Arc<SourceFile>, path: &str, page: &str, url: &str| {
+        if web_url(url).is_some() {
+            out.push(Link {
+                loc: Loc::yaml(file, path, false),
+                page: page.to_string(),
+                dest: url.to_string(),
+                raw: false,
+            });
+        }
+    };
+    let org = &site.config.organizer;
+    field(&site.config.file, "organizer.url", "index.html", &org.url);
+    for lab in &site.labs {
+        let r = &lab.record;
+        if let Some(rec) = r
+            .recruitment
+            .as_ref()
+            .filter(|_| r.status != LabStatus::Held)
+        {
+            let page = LabPaths::new(&r.id).recruitment;
+            field(&r.file, "recruitment.apply_url", &page, &rec.apply_url);
+        }
+    }
+    out
+}
+
+/// The address to request for a link written `dest`: `http:`, `https:`
+/// and scheme-relative (`//host/…`, requested over https) links, without
+/// the `#fragment` (a server never sees it). `None` for anything else.
+pub fn web_url(dest: &str) -> Option<String> {
+    let d = dest.trim();
+    let d = match d.find('#') {
+        Some(i) => &d[..i],
+        None => d,
+    };
+    let url = if let Some(rest) = d.strip_prefix("//") {
+        format!("https://{rest}")
+    } else {
+        match markdown::scheme(d).as_deref() {
+            Some("http" | "https") => d.to_string(),
+            _ => return None,
+        }
+    };
+    // `https://` alone names no host.
+    let after = &url[url.find("//")? + 2..];
+    (!after.is_empty() && !after.starts_with('/')).then_some(url)
+}
+
+/// A path relative to the page (`../x/`, `cover.jpg`): it reads
+/// differently from pages in different folders.
+fn is_relative(dest: &str) -> bool {
+    let d = dest.trim();
+    !d.is_empty() && !d.starts_with(['/', '#', '@', '?']) && markdown::scheme(d).is_none()
 }
 
 /// Decode `%XX` escapes (a browser sends the decoded bytes for a path).
@@ -303,6 +458,13 @@ pub fn check(
                 ),
                 Some(link.loc.clone()),
             );
+            if is_relative(&link.dest) {
+                let on = link.page.strip_suffix("index.html").unwrap_or(&link.page);
+                d = d.with_note(
+                    format!("a relative link is read from the page it is on, here `/{on}`"),
+                    None,
+                );
+            }
             d = match nearest(&shown, &page_refs) {
                 Some(near) => d.with_help(format!("did you mean `{near}`?")),
                 None => d.with_help(
@@ -361,6 +523,7 @@ pub fn fragment_pages(links: &[Link], base_path: &str) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::line_col;
 
     fn file(f: &str, frag: Option<&str>) -> Target {
         Target::File {
@@ -406,6 +569,45 @@ mod tests {
             resolve(page, "/about/", true, "/lab/"),
             Target::Broken(_)
         ));
+    }
+
+    #[test]
+    fn line_and_column_agree_with_the_loader() {
+        let text = "a\n\nこんにちは [x](y)\r\nz [w](v)";
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        for at in 0..=text.len() + 2 {
+            assert_eq!(line_col_in(text, &starts, at), line_col(text, at), "{at}");
+        }
+    }
+
+    #[test]
+    fn web_links_are_http_without_their_fragment() {
+        assert_eq!(
+            web_url(" https://example.org/a#b ").as_deref(),
+            Some("https://example.org/a")
+        );
+        assert_eq!(
+            web_url("HTTP://example.org").as_deref(),
+            Some("HTTP://example.org")
+        );
+        assert_eq!(
+            web_url("//cdn.example.org/x.png").as_deref(),
+            Some("https://cdn.example.org/x.png")
+        );
+        for not in [
+            "mailto:a@b.c",
+            "tel:0312345678",
+            "/labs/",
+            "../x/",
+            "#top",
+            "@/pages/about.md",
+            "https://",
+            "ftp://example.org/",
+        ] {
+            assert_eq!(web_url(not), None, "{not}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use labsite::cmd;
+use labsite::links::external::Options as ExternalOptions;
 use labsite::pipeline::BuildOptions;
 use labsite::public::status::{Now, resolve_now};
 use labsite::source::LoadOptions;
@@ -46,6 +47,31 @@ struct SiteArgs {
     no_share_cards: bool,
 }
 
+#[derive(Args, Clone)]
+struct ExternalArgs {
+    /// Also request every web link (http, https) of the content: a broken
+    /// one is an error. Successes are remembered for 24 hours in
+    /// .labsite-cache/links.json; failures are requested again each time.
+    /// Never part of build or serve.
+    #[arg(long)]
+    external: bool,
+    /// The time limit of one external address, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, requires = "external",
+          value_parser = positive_seconds)]
+    external_timeout: f64,
+    /// External addresses requested at once.
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "external",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    external_concurrency: u16,
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 600.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds from 0 to 600")),
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output directory.
@@ -66,7 +92,8 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
-    /// Check everything a build checks, writing nothing.
+    /// Check everything a build checks, writing nothing; with --external,
+    /// request the site's web links too.
     Check {
         #[command(flatten)]
         site: SiteArgs,
@@ -80,6 +107,8 @@ enum Command {
         /// means.
         #[arg(long)]
         explain: bool,
+        #[command(flatten)]
+        external: ExternalArgs,
     },
     /// Serve the site from memory, rebuilding and reloading pages on change.
     Serve {
@@ -179,8 +208,16 @@ fn main() {
             base_url,
             deny_warnings,
             explain,
+            external,
         } => match options(&site, base_url) {
-            Ok(opts) => cmd::check::run(&site.root, &opts, deny_warnings, explain),
+            Ok(opts) => {
+                let ext = external.external.then(|| ExternalOptions {
+                    timeout: std::time::Duration::from_secs_f64(external.external_timeout),
+                    concurrency: external.external_concurrency.into(),
+                    ..ExternalOptions::for_site(&site.root)
+                });
+                cmd::check::run(&site.root, &opts, deny_warnings, explain, ext.as_ref())
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 cmd::EXIT_USAGE

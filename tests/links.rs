@@ -68,13 +68,67 @@ fn broken_links_are_errors_at_their_source_with_a_suggestion() {
         "{err}"
     );
     assert!(err.contains("did you mean `#運営`?"), "{err}");
-    // Markdown inside YAML: located at the FAQ answer.
+    // Markdown inside YAML: located at the link inside the FAQ answer.
     assert!(err.contains("broken link `@/pages/abuot.md`"), "{err}");
     assert!(
-        err.contains("content/labs/2027-02-04/lab.yaml:20:10"),
+        err.contains("content/labs/2027-02-04/lab.yaml:20:14"),
         "{err}"
     );
     assert!(err.contains("did you mean `/about/`?"), "{err}");
     // Every broken link in one run.
     assert!(err.contains("the site has 3 errors"), "{err}");
+}
+
+/// Where `needle` starts in line `line` (1-based) of `text`, as
+/// `line:col` with the column in characters.
+fn at(text: &str, line: usize, needle: &str) -> String {
+    let l = text.lines().nth(line - 1).unwrap();
+    let col = l[..l.find(needle).expect(needle)].chars().count() + 1;
+    format!("{line}:{col}")
+}
+
+#[test]
+fn links_in_program_yaml_are_checked_at_their_own_place_in_the_value() {
+    let dir = common::copy_site(&site("links_ok"));
+    // The planned lab has no program of its own: it inherits this one.
+    let program = "program:\n  - title: オープニング\n    minutes: 20\n    description: |\n      趣旨を確認します。\n      詳しくは[運営](@/pages/about.md#運営)と[古い案内](/guide/)、[一覧](../labs/)。\n  - title: 1on1実践\n    minutes: 100\nframework:\n  title: 四つの軸\n  axes:\n    - name: 成果\n      description: \"「成果」は[ここ](@/pages/abuot.md)と[ここ](@/pages/abuot.md)\"\n";
+    std::fs::write(dir.path().join("content/program.yaml"), program).unwrap();
+    let run = check(dir.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.stderr;
+    let file = "content/program.yaml";
+    // Inside a block scalar: the line and column of the link itself.
+    assert!(
+        err.contains(&format!(
+            "error: broken link `/guide/`: no page or file `/guide/` in the site\n  --> {file}:{}",
+            at(program, 6, "[古い案内]")
+        )),
+        "{err}"
+    );
+    // A relative link reads differently on a lab's program page, which
+    // shows the same text: checked there too, and the note says so.
+    assert!(
+        err.contains(&format!(
+            "error: broken link `../labs/`: no page or file `/labs/2027-02-04/labs/` in the site\n  --> {file}:{}",
+            at(program, 6, "[一覧]")
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "a relative link is read from the page it is on, here `/labs/2027-02-04/program/`"
+        ),
+        "{err}"
+    );
+    // In a quoted string, the second of two identical links at its own
+    // place, not at the first.
+    let line = program.lines().nth(12).unwrap();
+    let second = line.rfind("[ここ]").unwrap();
+    let col = line[..second].chars().count() + 1;
+    assert!(
+        err.contains(&format!("{file}:{}\n", at(program, 13, "[ここ]"))),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{file}:13:{col}\n")), "{err}");
+    assert!(err.contains("the site has 4 errors"), "{err}");
 }

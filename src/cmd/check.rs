@@ -1,15 +1,22 @@
 //! `labsite check`: everything `build` checks, the leak gate included,
-//! writing nothing.
+//! writing nothing. With `--external`, the site's web links too.
 
 use std::path::Path;
 
 use super::build::{denied, privacy_summary, report_failure};
 use super::{EXIT_CONTENT, EXIT_OK};
 use crate::diagnostics::report;
+use crate::links::external;
 use crate::output::NullSink;
 use crate::pipeline::{BuildOptions, build_site_into};
 
-pub fn run(root: &Path, opts: &BuildOptions, deny_warnings: bool, explain: bool) -> i32 {
+pub fn run(
+    root: &Path,
+    opts: &BuildOptions,
+    deny_warnings: bool,
+    explain: bool,
+    external: Option<&external::Options>,
+) -> i32 {
     // `check` lays the share cards out and gates them, but draws nothing.
     let opts = BuildOptions {
         skip_card_images: true,
@@ -26,9 +33,37 @@ pub fn run(root: &Path, opts: &BuildOptions, deny_warnings: bool, explain: bool)
                 eprint!("{}", report(&mut w));
             }
             eprintln!("{}", privacy_summary(&built, explain));
-            eprintln!("ok: {} pages checked, no errors", built.pages);
-            EXIT_OK
+            let Some(ext) = external else {
+                eprintln!("ok: {} pages checked, no errors", built.pages);
+                return EXIT_OK;
+            };
+            let mut outcome = external::check(&built.web_links, ext);
+            if let Some(w) = &outcome.cache_warning {
+                eprintln!("warning: {w}");
+            }
+            let summary = format!(
+                "{} external address{} ({} from the cache)",
+                outcome.addresses,
+                if outcome.addresses == 1 { "" } else { "es" },
+                outcome.cached
+            );
+            if outcome.diagnostics.is_empty() {
+                eprintln!("ok: {} pages checked, {summary}, no errors", built.pages);
+                return EXIT_OK;
+            }
+            eprint!("{}", report(&mut outcome.diagnostics));
+            eprintln!(
+                "{} of {summary} broken; the rest of the site checked",
+                outcome.broken
+            );
+            EXIT_CONTENT
         }
-        Err(e) => report_failure(e),
+        Err(e) => {
+            let code = report_failure(e);
+            if external.is_some() {
+                eprintln!("note: external links are checked once the site has no other errors");
+            }
+            code
+        }
     }
 }

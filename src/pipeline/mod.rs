@@ -42,6 +42,9 @@ pub struct Built {
     /// Each `privacy.allow` term found in the output, as written, and the
     /// output files it is in.
     pub allowed_published: Vec<(String, Vec<String>)>,
+    /// The web links the site publishes from its content, for
+    /// `check --external` (a build requests none of them).
+    pub web_links: Vec<Link>,
     pub elapsed_ms: u128,
 }
 
@@ -95,7 +98,7 @@ pub fn build_site_into(
     sink: &dyn Sink,
 ) -> Result<Built, BuildError> {
     let started = Instant::now();
-    let (prepared, rendered) = full_build(root, opts, sink)?;
+    let (prepared, mut rendered) = full_build(root, opts, sink)?;
     let built = Built {
         files: Vec::new(),
         share_cards: rendered.share_cards.stats,
@@ -104,6 +107,7 @@ pub fn build_site_into(
         lab_stats: rendered.lab_stats,
         warnings: with_card_warnings(&prepared.site.warnings, &rendered.share_cards.notes),
         allowed_published: rendered.allowed_published.clone(),
+        web_links: std::mem::take(&mut rendered.web_links),
         elapsed_ms: started.elapsed().as_millis(),
     };
     // Freeing the loaded site and the automaton (hundreds of MB at 10,000
@@ -135,6 +139,7 @@ fn full_build(
     phases.mark("checks");
     phases.report();
     rendered.allowed_published = finished?;
+    rendered.web_links = links::web_links(&prepared.site, links);
     Ok((prepared, rendered))
 }
 
@@ -161,6 +166,8 @@ struct Rendered {
     cards_changed: bool,
     /// Allowed terms found in the output (filled after the gate).
     allowed_published: Vec<(String, Vec<String>)>,
+    /// The site's web links (filled after the links are checked).
+    web_links: Vec<Link>,
 }
 
 impl Prepared {
@@ -369,6 +376,7 @@ impl Prepared {
             cards: public.into_cards(),
             cards_changed,
             allowed_published: Vec::new(),
+            web_links: Vec::new(),
         })
     }
 

@@ -54,6 +54,8 @@ pub struct Site {
     pub config: SiteConfig,
     /// `program.yaml`, when it exists.
     pub series: Option<ProgramSpec>,
+    /// The file `series` was read from (for the locations of its links).
+    pub series_file: Option<Arc<SourceFile>>,
     /// Newest first.
     pub labs: Vec<Lab>,
     pub pages: Vec<Page>,
@@ -129,6 +131,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
         return Err(LoadError::Content(diags));
     };
 
+    let mut series_file = None;
     let series = {
         let path = content.join("program.yaml");
         if path.is_file() {
@@ -140,6 +143,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
                             .map(&v, "", "program.yaml", &program::PROGRAM_KEYS)
                             .map(|m| program::read_program_keys(&m));
                         diags.extend(ctx.into_diags());
+                        series_file = Some(file.released());
                         spec
                     }
                     Err(d) => {
@@ -286,6 +290,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
         root: root.to_path_buf(),
         config,
         series,
+        series_file,
         labs,
         pages,
         warnings,
