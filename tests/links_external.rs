@@ -15,7 +15,8 @@ use std::sync::{Arc, Mutex};
 use common::{NOW, Run, copy_site, labsite, site};
 
 /// A server that answers by path: `/ok` 200, `/missing` 404, `/nohead`
-/// 405 to HEAD and 200 to GET, `/moved` 301 to `/ok`, `/資料` (sent
+/// 405 to HEAD and 200 to GET, `/headless` 403 to HEAD and 200 to GET (a
+/// CDN that refuses HEAD), `/moved` 301 to `/ok`, `/資料` (sent
 /// percent-encoded) 200, and `/silent` never. It counts the requests it reads, as `METHOD /path`.
 struct Server {
     port: u16,
@@ -76,6 +77,8 @@ fn answer(stream: TcpStream, log: &Mutex<Vec<String>>) {
         (_, "/missing") => ("404 Not Found", ""),
         ("HEAD", "/nohead") => ("405 Method Not Allowed", "Allow: GET\r\n"),
         (_, "/nohead") => ("200 OK", ""),
+        ("HEAD", "/headless") => ("403 Forbidden", ""),
+        (_, "/headless") => ("200 OK", ""),
         (_, "/moved") => ("301 Moved Permanently", "Location: /ok\r\n"),
         // `/資料`, as a browser sends it.
         (_, "/%E8%B3%87%E6%96%99") => ("200 OK", ""),
@@ -116,13 +119,14 @@ fn site_linking_to(server: &Server, closed: u16) -> tempfile::TempDir {
     let report = format!(
         "---\ndescription: テストの報告\n---\n## 当日の流れ\n\n\
          [消えた資料]({missing})と[資料]({ok})。\n\
-         [GETだけ]({nohead}#part)、[移転]({moved})。\n\
+         [GETだけ]({nohead}#part)、[移転]({moved})、[HEADを拒む]({headless})。\n\
          [応答なし]({silent})\n\
          <a href=\"{missing}\">HTMLのリンク</a>\n\
          [閉じた]({closed})、[メール](mailto:lab@example.org)、[上へ](#当日の流れ)\n",
         ok = u("/ok"),
         missing = u("/missing"),
         nohead = u("/nohead"),
+        headless = u("/headless"),
         moved = u("/moved"),
         silent = u("/silent"),
     );
@@ -241,7 +245,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
     );
     assert!(
         run.stderr
-            .contains("3 of 7 external addresses (0 from the cache) broken"),
+            .contains("3 of 8 external addresses (0 from the cache) broken"),
         "{}",
         run.stderr
     );
@@ -258,15 +262,18 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
         want(&[
             ("HEAD /ok", 2),
             ("HEAD /missing", 1),
+            ("GET /missing", 1),
             ("HEAD /nohead", 1),
             ("GET /nohead", 1),
+            ("HEAD /headless", 1),
+            ("GET /headless", 1),
             ("HEAD /moved", 1),
             ("HEAD /silent", 1),
             ("HEAD /%E8%B3%87%E6%96%99", 1),
         ])
     );
     let cache = std::fs::read_to_string(dir.path().join(".labsite-cache/links.json")).unwrap();
-    for ok in ["/ok", "/nohead", "/moved"] {
+    for ok in ["/ok", "/nohead", "/headless", "/moved"] {
         assert!(cache.contains(&format!("\"{}\"", u(ok))), "{cache}");
     }
     assert!(
@@ -282,7 +289,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
     assert!(
         again
             .stderr
-            .contains("3 of 7 external addresses (4 from the cache) broken"),
+            .contains("3 of 8 external addresses (5 from the cache) broken"),
         "{}",
         again.stderr
     );
@@ -292,8 +299,11 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
         want(&[
             ("HEAD /ok", 2),
             ("HEAD /missing", 2),
+            ("GET /missing", 2),
             ("HEAD /nohead", 1),
             ("GET /nohead", 1),
+            ("HEAD /headless", 1),
+            ("GET /headless", 1),
             ("HEAD /moved", 1),
             ("HEAD /silent", 2),
             ("HEAD /%E8%B3%87%E6%96%99", 1),

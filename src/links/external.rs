@@ -2,7 +2,9 @@
 //!
 //! Each distinct address (without its `#fragment`) is requested once per
 //! run, however many places link to it: a HEAD request, redirects
-//! followed, and a GET when the server answers HEAD with 405 or 501. A
+//! followed, and a GET when the server answers HEAD with an error
+//! (many servers and CDNs refuse HEAD with 403, 404 or 405 while they
+//! serve the page to a browser's GET), so only a GET's error counts. A
 //! few requests run at a time, each with a time limit. An address that
 //! answered with a success is remembered in the site's
 //! `.labsite-cache/links.json` for a day (`CACHE_TTL`) and not requested
@@ -238,7 +240,8 @@ fn request_all<'a>(urls: &[&'a str], opts: &Options) -> HashMap<&'a str, Answer>
     answers.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// One address: HEAD, then GET when the server does not take HEAD.
+/// One address: HEAD, then GET when HEAD gets an error status (a server
+/// that does not take HEAD, or refuses it): the GET's answer decides.
 fn request(agent: &ureq::Agent, url: &str, timeout: Duration) -> Answer {
     let sent = encode(url);
     let url = sent.as_str();
@@ -252,7 +255,7 @@ fn request(agent: &ureq::Agent, url: &str, timeout: Duration) -> Answer {
         Answer::Status(code, moved.then(|| last.to_string()))
     };
     match agent.head(url).call() {
-        Ok(r) if matches!(r.status().as_u16(), 405 | 501) => match agent.get(url).call() {
+        Ok(r) if r.status().as_u16() >= 400 => match agent.get(url).call() {
             // The body is not read: the status is all that matters.
             Ok(r) => answer(r),
             Err(e) => Answer::Failed(describe(&e, timeout)),
