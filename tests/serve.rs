@@ -712,6 +712,22 @@ fn a_broken_change_keeps_the_last_good_build_and_reaches_the_page() {
         "{}",
         s.log()
     );
+
+    // `sed -i` writes a temporary file beside the stylesheet and renames
+    // it over: still a stylesheet edit, and the temporary name is not a
+    // change.
+    let seen = s.builds();
+    let css = s.path("themes/default/static/style.css");
+    let tmp = css.with_file_name("sedAb12Cd");
+    let text = std::fs::read_to_string(&css).unwrap();
+    std::fs::write(&tmp, format!("{text}\n.labsite-sed {{ color: blue; }}\n")).unwrap();
+    std::fs::rename(&tmp, &css).unwrap();
+    s.wait_build_after(seen, "the sed -i edit");
+    let build = s.generation().to_string();
+    let got = events.settled(&s);
+    assert_eq!(got, [("css".to_string(), build)], "{}", s.log());
+    assert!(s.get("/style.css").text().contains(".labsite-sed"));
+    assert!(!s.log().contains("sedAb12Cd"), "{}", s.log());
 }
 
 #[test]

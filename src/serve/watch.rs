@@ -95,8 +95,8 @@ impl SiteWatcher {
     }
 
     /// The relevant paths of one event (an event with no path, such as an
-    /// overflow, counts as a change with no name).
-    fn take(&mut self, event: notify::Result<Event>, into: &mut BTreeSet<String>) -> bool {
+    /// overflow, counts as a change with no name, noted in `burst`).
+    fn take(&mut self, event: notify::Result<Event>, burst: &mut Burst) -> bool {
         let event = match event {
             Ok(e) => e,
             Err(e) => {
@@ -108,8 +108,10 @@ impl SiteWatcher {
             return false;
         }
         if event.paths.is_empty() {
+            burst.unnamed = true;
             return true;
         }
+        let created = matches!(event.kind, EventKind::Create(_));
         let mut any = false;
         for path in &event.paths {
             if let Some(rel) = relevant_path(&self.root, path) {
@@ -119,7 +121,10 @@ impl SiteWatcher {
                         eprintln!("warning: cannot watch {rel}/: {e}");
                     }
                 }
-                into.insert(rel);
+                if created && !burst.paths.contains(&rel) {
+                    burst.created.insert(rel.clone());
+                }
+                burst.paths.insert(rel);
                 any = true;
             }
         }
@@ -129,13 +134,40 @@ impl SiteWatcher {
     /// Block until a change, then drain its burst. `None` when the watcher
     /// has stopped.
     pub fn next_batch(&mut self) -> Option<Batch> {
-        let mut paths = BTreeSet::new();
+        loop {
+            let burst = self.next_burst()?;
+            // A file made and gone again within the burst (`sed -i`'s
+            // `sedXXXXXX`, any tool's temporary file renamed over the real
+            // one) changed nothing: only the file it became did.
+            let paths: Vec<String> = burst
+                .paths
+                .iter()
+                .filter(|p| !burst.created.contains(*p) || self.root.join(p).exists())
+                .cloned()
+                .collect();
+            if !paths.is_empty() || burst.unnamed {
+                return Some(Batch {
+                    paths,
+                    first_event: burst.first_event,
+                });
+            }
+        }
+    }
+
+    fn next_burst(&mut self) -> Option<Burst> {
+        let mut burst = Burst {
+            paths: BTreeSet::new(),
+            created: BTreeSet::new(),
+            unnamed: false,
+            first_event: Instant::now(),
+        };
         let first_event = loop {
             let event = self.rx.recv().ok()?;
-            if self.take(event, &mut paths) {
+            if self.take(event, &mut burst) {
                 break Instant::now();
             }
         };
+        burst.first_event = first_event;
         let mut quiet_until = Instant::now() + QUIET;
         loop {
             let now = Instant::now();
@@ -144,7 +176,7 @@ impl SiteWatcher {
             }
             match self.rx.recv_timeout(quiet_until - now) {
                 Ok(event) => {
-                    if self.take(event, &mut paths) {
+                    if self.take(event, &mut burst) {
                         quiet_until = Instant::now() + QUIET;
                     }
                 }
@@ -152,11 +184,18 @@ impl SiteWatcher {
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
-        Some(Batch {
-            paths: paths.into_iter().collect(),
-            first_event,
-        })
+        Some(burst)
     }
+}
+
+/// The events of one save, as they came.
+struct Burst {
+    paths: BTreeSet<String>,
+    /// Paths whose first event in the burst made them.
+    created: BTreeSet<String>,
+    /// An event named no path (an overflow): anything may have changed.
+    unnamed: bool,
+    first_event: Instant,
 }
 
 #[cfg(test)]
