@@ -8,6 +8,18 @@
 //! with an opening bracket. A run of Latin letters and digits (`1on1`,
 //! `Zoom`) is a word and breaks only at spaces, unless it is wider than a
 //! whole line.
+//!
+//! Within what kinsoku allows, a line ends between phrases where it can
+//! (「社名を|背負わない|対話から」, as BudouX's model splits them), so a
+//! word is not cut in two when the line before it would still be well
+//! filled; a phrase longer than that falls back to a break between
+//! characters.
+
+use std::collections::HashSet;
+
+/// How full a line must be for a break between phrases to win over one
+/// between characters later in the line.
+const PHRASE_FILL: f32 = 0.6;
 
 /// Characters that may not start a line (行頭禁則).
 const NO_START: &str = "、。，．,.・:：;；?？!！‼⁇⁈⁉゛゜ヽヾゝゞ々〻ー‐゠–〜～…‥)）]］}｝〕〉》」』】〙〗〟’”｠»ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ%％‰℃";
@@ -30,6 +42,8 @@ struct Unit {
     text: String,
     width: f32,
     space: bool,
+    /// Whether a phrase starts here.
+    phrase: bool,
 }
 
 impl Unit {
@@ -46,11 +60,26 @@ fn wordish(c: char) -> bool {
     c.is_ascii_graphic() || (c.is_alphanumeric() && (c as u32) < 0x2E80)
 }
 
+/// The character offsets in `text` where BudouX's Japanese model starts a
+/// phrase (after the first).
+fn phrase_starts(text: &str) -> HashSet<usize> {
+    let model = budoux::models::default_japanese_model();
+    let mut at = 0;
+    let mut starts = HashSet::new();
+    for phrase in budoux::parse(model, text) {
+        at += phrase.chars().count();
+        starts.insert(at);
+    }
+    starts
+}
+
 fn units(text: &str, max_width: f32, width: &dyn Fn(char) -> f32) -> Vec<Unit> {
+    let phrases = phrase_starts(text);
     let mut out: Vec<Unit> = Vec::new();
     let mut word = String::new();
     let mut word_w = 0.0;
-    let flush = |out: &mut Vec<Unit>, word: &mut String, word_w: &mut f32| {
+    let mut word_phrase = false;
+    let flush = |out: &mut Vec<Unit>, word: &mut String, word_w: &mut f32, phrase: bool| {
         if word.is_empty() {
             return;
         }
@@ -59,11 +88,13 @@ fn units(text: &str, max_width: f32, width: &dyn Fn(char) -> f32) -> Vec<Unit> {
                 text: std::mem::take(word),
                 width: *word_w,
                 space: false,
+                phrase,
             });
         } else {
             // A word wider than a line: cut where the line is full.
             let mut piece = String::new();
             let mut piece_w = 0.0;
+            let mut first = phrase;
             for c in word.chars() {
                 let w = width(c);
                 if piece_w + w > max_width && !piece.is_empty() {
@@ -71,6 +102,7 @@ fn units(text: &str, max_width: f32, width: &dyn Fn(char) -> f32) -> Vec<Unit> {
                         text: std::mem::take(&mut piece),
                         width: piece_w,
                         space: false,
+                        phrase: std::mem::take(&mut first),
                     });
                     piece_w = 0.0;
                 }
@@ -81,35 +113,41 @@ fn units(text: &str, max_width: f32, width: &dyn Fn(char) -> f32) -> Vec<Unit> {
                 text: piece,
                 width: piece_w,
                 space: false,
+                phrase: first,
             });
             word.clear();
         }
         *word_w = 0.0;
     };
-    for c in text.chars() {
+    for (i, c) in text.chars().enumerate() {
         if c.is_whitespace() {
-            flush(&mut out, &mut word, &mut word_w);
+            flush(&mut out, &mut word, &mut word_w, word_phrase);
             // Runs of white space (line breaks in YAML too) are one space.
             if out.last().is_some_and(|u| !u.space) {
                 out.push(Unit {
                     text: " ".into(),
                     width: width(' '),
                     space: true,
+                    phrase: true,
                 });
             }
         } else if wordish(c) {
+            if word.is_empty() {
+                word_phrase = phrases.contains(&i);
+            }
             word.push(c);
             word_w += width(c);
         } else {
-            flush(&mut out, &mut word, &mut word_w);
+            flush(&mut out, &mut word, &mut word_w, word_phrase);
             out.push(Unit {
                 text: c.to_string(),
                 width: width(c),
                 space: false,
+                phrase: phrases.contains(&i),
             });
         }
     }
-    flush(&mut out, &mut word, &mut word_w);
+    flush(&mut out, &mut word, &mut word_w, word_phrase);
     while out.last().is_some_and(|u| u.space) {
         out.pop();
     }
@@ -160,11 +198,20 @@ pub fn break_lines(
             end += 1;
         }
         if end < units.len() {
-            // Back up to the last place a line may end.
-            match (start + 1..=end)
-                .rev()
-                .find(|&j| may_break_before(&units, j))
-            {
+            // Back up to the last place a line may end: between phrases if
+            // the line is still well filled there, else anywhere kinsoku
+            // allows.
+            let filled = |j: usize| units[start..j].iter().map(|u| u.width).sum::<f32>();
+            let between_phrases = (start + 1..=end).rev().find(|&j| {
+                (units[j].phrase || units[j - 1].space)
+                    && may_break_before(&units, j)
+                    && filled(j) >= PHRASE_FILL * max_width
+            });
+            match between_phrases.or_else(|| {
+                (start + 1..=end)
+                    .rev()
+                    .find(|&j| may_break_before(&units, j))
+            }) {
                 Some(j) => end = j,
                 // Nowhere to break (a run of closing punctuation): break
                 // where the line is full rather than overflow.
@@ -276,6 +323,28 @@ mod tests {
             }
             assert_eq!(got.concat().replace(' ', ""), text.replace(' ', ""));
         }
+    }
+
+    #[test]
+    fn a_line_ends_between_phrases_when_it_is_well_filled() {
+        // Kinsoku alone would end the first line with 社 and start the
+        // second with 名を.
+        let got = lines(
+            "自分のマネジメントを映し直す。社名を背負わない対話から",
+            16.0,
+            3,
+        );
+        assert_eq!(
+            got,
+            vec!["自分のマネジメントを映し直す。", "社名を背負わない対話から"]
+        );
+        // 部下との|対話に: the phrase is not cut when the line is full
+        // enough before it.
+        let got = lines("1on1を2ラウンド。部下との対話に手応えがほしい方", 13.5, 3);
+        assert_eq!(got[0], "1on1を2ラウンド。部下との");
+        // A line that would be too short breaks between characters.
+        let got = lines("あマネジメントマネジメント", 6.0, 3);
+        assert_eq!(got[0].chars().count(), 6, "{got:?}");
     }
 
     #[test]
