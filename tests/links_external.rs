@@ -78,6 +78,7 @@ fn answer(stream: TcpStream, log: &Mutex<Vec<String>>) {
         ("HEAD", "/nohead") => ("405 Method Not Allowed", "Allow: GET\r\n"),
         (_, "/nohead") => ("200 OK", ""),
         ("HEAD", "/headless") => ("403 Forbidden", ""),
+        (_, "/busy") => ("429 Too Many Requests", "Retry-After: 3600\r\n"),
         (_, "/headless") => ("200 OK", ""),
         (_, "/moved") => ("301 Moved Permanently", "Location: /ok\r\n"),
         // `/資料`, as a browser sends it.
@@ -119,7 +120,7 @@ fn site_linking_to(server: &Server, closed: u16) -> tempfile::TempDir {
     let report = format!(
         "---\ndescription: テストの報告\n---\n## 当日の流れ\n\n\
          [消えた資料]({missing})と[資料]({ok})。\n\
-         [GETだけ]({nohead}#part)、[移転]({moved})、[HEADを拒む]({headless})。\n\
+         [GETだけ]({nohead}#part)、[移転]({moved})、[HEADを拒む]({headless})、[混雑]({busy})。\n\
          [応答なし]({silent})\n\
          <a href=\"{missing}\">HTMLのリンク</a>\n\
          [閉じた]({closed})、[メール](mailto:lab@example.org)、[上へ](#当日の流れ)\n",
@@ -127,6 +128,7 @@ fn site_linking_to(server: &Server, closed: u16) -> tempfile::TempDir {
         missing = u("/missing"),
         nohead = u("/nohead"),
         headless = u("/headless"),
+        busy = u("/busy"),
         moved = u("/moved"),
         silent = u("/silent"),
     );
@@ -238,6 +240,24 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
     ];
     expected.sort();
     assert_eq!(errors(&run.stderr), expected, "{}", run.stderr);
+    // A server that asks to be asked later is not known to be broken: a
+    // warning where the link is written, and asked again next run.
+    let busy = format!(
+        "warning: external link `{}` not checked: the server answered 429 Too Many Requests",
+        u("/busy")
+    );
+    let at = run.stderr.lines().position(|l| l == busy);
+    assert!(
+        at.is_some_and(|i| run
+            .stderr
+            .lines()
+            .nth(i + 1)
+            .unwrap_or("")
+            .trim_start()
+            .starts_with(&format!("--> {report}:7:"))),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("the site has 5 errors"),
         "{}",
@@ -245,7 +265,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
     );
     assert!(
         run.stderr
-            .contains("3 of 8 external addresses (0 from the cache) broken"),
+            .contains("3 of 9 external addresses (0 from the cache) broken"),
         "{}",
         run.stderr
     );
@@ -267,6 +287,8 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
             ("GET /nohead", 1),
             ("HEAD /headless", 1),
             ("GET /headless", 1),
+            ("HEAD /busy", 1),
+            ("GET /busy", 1),
             ("HEAD /moved", 1),
             ("HEAD /silent", 1),
             ("HEAD /%E8%B3%87%E6%96%99", 1),
@@ -289,7 +311,7 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
     assert!(
         again
             .stderr
-            .contains("3 of 8 external addresses (5 from the cache) broken"),
+            .contains("3 of 9 external addresses (5 from the cache) broken"),
         "{}",
         again.stderr
     );
@@ -304,6 +326,8 @@ fn broken_web_links_are_errors_where_they_are_written_and_successes_are_cached()
             ("GET /nohead", 1),
             ("HEAD /headless", 1),
             ("GET /headless", 1),
+            ("HEAD /busy", 2),
+            ("GET /busy", 2),
             ("HEAD /moved", 1),
             ("HEAD /silent", 2),
             ("HEAD /%E8%B3%87%E6%96%99", 1),

@@ -41,6 +41,9 @@ pub fn run(
             if let Some(w) = &outcome.cache_warning {
                 eprintln!("warning: {w}");
             }
+            if !outcome.warnings.is_empty() {
+                eprint!("{}", report(&mut outcome.warnings));
+            }
             let summary = format!(
                 "{} external address{} ({} from the cache)",
                 outcome.addresses,

@@ -66,6 +66,9 @@ pub fn cache_file(root: &Path) -> PathBuf {
 pub struct Outcome {
     /// One error per place a broken address is written.
     pub diagnostics: Vec<Diagnostic>,
+    /// One warning per place an address is written whose server asked to
+    /// be asked later (429): not known to be broken.
+    pub warnings: Vec<Diagnostic>,
     /// Distinct addresses.
     pub addresses: usize,
     /// Addresses answered from the cache.
@@ -148,6 +151,11 @@ pub fn check(links: &[Link], opts: &Options) -> Outcome {
                     changed = true;
                 }
             }
+            Answer::Status(429, _) => {
+                for link in links {
+                    out.warnings.push(too_many_requests(link, url));
+                }
+            }
             broken => {
                 out.broken += 1;
                 for link in links {
@@ -160,6 +168,16 @@ pub fn check(links: &[Link], opts: &Options) -> Outcome {
         out.cache_warning = cache.write(file).err();
     }
     out
+}
+
+/// A server that answered 429 has not said the page is gone: a warning,
+/// and (like every failure) not cached, so the next run asks again.
+fn too_many_requests(link: &Link, url: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("external link `{url}` not checked: the server answered 429 Too Many Requests"),
+        Some(link.loc.clone()),
+    )
+    .with_help("the server asks to be asked later; it is requested again on the next run")
 }
 
 fn diagnostic(link: &Link, url: &str, answer: &Answer, opts: &Options) -> Diagnostic {
