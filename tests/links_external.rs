@@ -425,3 +425,71 @@ fn a_site_with_errors_is_fixed_first_and_nothing_is_requested() {
     );
     assert_eq!(server.total(), 0, "{:?}", server.counts());
 }
+
+#[test]
+fn a_server_that_asks_to_wait_is_a_warning_that_deny_warnings_makes_fail() {
+    let server = Server::start();
+    let dir = copy_site(&site("minimal"));
+    let content = dir.path().join("content");
+    let site_yaml = std::fs::read_to_string(content.join("site.yaml"))
+        .unwrap()
+        .replace(
+            "url: https://example.org/\n",
+            &format!("url: {}\n", server.url("/ok")),
+        )
+        .replace("email: lab@example.org", "email: lab@labsite.test");
+    std::fs::write(content.join("site.yaml"), site_yaml).unwrap();
+    let lab = content.join("labs/2025-11-13");
+    let lab_yaml = std::fs::read_to_string(lab.join("lab.yaml"))
+        .unwrap()
+        .replace(
+            "name: 青木 一郎\n",
+            "name: 青木 一郎\n    kana: あおき いちろう\n",
+        )
+        .replace(
+            "name: 石田 花子\n",
+            "name: 石田 花子\n    kana: いしだ はなこ\n",
+        )
+        .replace(
+            "name: 上野 次郎\n",
+            "name: 上野 次郎\n    kana: うえの じろう\n",
+        );
+    std::fs::write(lab.join("lab.yaml"), lab_yaml).unwrap();
+    std::fs::write(
+        lab.join("report.md"),
+        format!(
+            "---\ndescription: テストの報告\n---\n混み合うサイトの[資料]({})。\n",
+            server.url("/busy")
+        ),
+    )
+    .unwrap();
+    let root = dir.path().to_str().unwrap();
+    let base = ["check", "--root", root, "--now", NOW, "--external"];
+
+    let run = labsite(&base);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: external link `{}` not checked: the server answered 429 Too Many Requests",
+            server.url("/busy")
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/labs/2025-11-13/report.md:4:"),
+        "{}",
+        run.stderr
+    );
+
+    let mut strict = base.to_vec();
+    strict.push("--deny-warnings");
+    let run = labsite(&strict);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: external link")
+            && run.stderr.contains("made an error by --deny-warnings"),
+        "{}",
+        run.stderr
+    );
+}

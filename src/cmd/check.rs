@@ -41,7 +41,12 @@ pub fn run(
             if let Some(w) = &outcome.cache_warning {
                 eprintln!("warning: {w}");
             }
-            if !outcome.warnings.is_empty() {
+            // A 429 is a warning, and `--deny-warnings` makes it fail
+            // like the site's own warnings.
+            let denied_external = deny_warnings && !outcome.warnings.is_empty();
+            if denied_external {
+                eprint!("{}", denied(&outcome.warnings).unwrap_or_default());
+            } else if !outcome.warnings.is_empty() {
                 eprint!("{}", report(&mut outcome.warnings));
             }
             let summary = format!(
@@ -51,6 +56,9 @@ pub fn run(
                 outcome.cached
             );
             if outcome.diagnostics.is_empty() {
+                if denied_external {
+                    return EXIT_CONTENT;
+                }
                 eprintln!("ok: {} pages checked, {summary}, no errors", built.pages);
                 return EXIT_OK;
             }
