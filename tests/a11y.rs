@@ -164,3 +164,63 @@ fn the_browser_checks_catch_a_broken_theme() {
     }
     assert!(!stdout.contains("browser: all checks passed"), "{stdout}");
 }
+
+/// A rating question and a choice question with long Japanese labels: the
+/// charts wrap or cut their labels and stay inside a 360 px phone (the
+/// data tables keep the full text), with every other check passing too.
+#[test]
+fn long_japanese_labels_fit_a_phone() {
+    let Some(browser) = browser("long_japanese_labels_fit_a_phone") else {
+        return;
+    };
+    let site = common::copy_site(&common::site("minimal"));
+    let lab = site.path().join("content/labs/2025-11-13/lab.yaml");
+    let question =
+        "本日のラボで得た気づきを、明日からの部下との1on1にどの程度生かせそうだと感じましたか";
+    let options = [
+        "評価面談と日常の1on1の線の引き方、そして部下が本音を話せる場のつくり方",
+        "専門職の部下とのキャリア対話で、上司として何を問い、何を待つべきか",
+    ];
+    let text = std::fs::read_to_string(&lab)
+        .unwrap()
+        .replace("text: 満足度", &format!("text: {question}"))
+        .replace(
+            "options: [対話の継続, 中間管理職]",
+            &format!("options: [\"{}\", \"{}\"]", options[0], options[1]),
+        )
+        .replace(
+            "topics: [対話の継続]",
+            &format!("topics: [\"{}\", \"{}\"]", options[0], options[1]),
+        )
+        .replace(
+            "satisfaction: 4\n        takeaway",
+            &format!(
+                "satisfaction: 4\n        topics: [\"{}\"]\n        takeaway",
+                options[1]
+            ),
+        );
+    std::fs::write(&lab, text).unwrap();
+    let out = build(site.path());
+    let report = "labs/2025-11-13/index.html";
+    let html = std::fs::read_to_string(out.join(report)).unwrap();
+    // Both charts are there, and the tables carry the labels in full.
+    assert_eq!(html.matches("<svg class=\"bar-chart").count(), 2, "{html}");
+    for label in options.iter().chain([&question]) {
+        assert!(html.contains(label), "{label} not in full on the page");
+    }
+    let run = browser.run(
+        "a11y.mjs",
+        &[
+            ("LABSITE_OUT", out.as_os_str()),
+            ("LABSITE_BASE_URL", OsStr::new(BASE_URL)),
+            ("LABSITE_ONLY", OsStr::new(report)),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "browser checks failed:\n{stdout}");
+    assert!(stdout.contains("browser: all checks passed"), "{stdout}");
+    assert!(
+        !stdout.contains(" 0 chart(s)"),
+        "no chart looked at:\n{stdout}"
+    );
+}
