@@ -248,6 +248,32 @@ pub fn break_lines(
     out
 }
 
+/// Lines as [`break_lines`] gives them, but as even as the text allows
+/// (like CSS's `text-wrap: balance`): the narrowest width that still takes
+/// no more lines. For titles, whose last line should not be a stub. Text
+/// that does not fit `max_lines` is cut as [`break_lines`] cuts it.
+pub fn balance_lines(
+    text: &str,
+    max_width: f32,
+    max_lines: usize,
+    width: &dyn Fn(char) -> f32,
+) -> Vec<String> {
+    let n = break_lines(text, max_width, usize::MAX, width).len();
+    if n < 2 || n > max_lines {
+        return break_lines(text, max_width, max_lines, width);
+    }
+    let (mut lo, mut hi) = (0.0_f32, max_width);
+    for _ in 0..14 {
+        let mid = (lo + hi) / 2.0;
+        if break_lines(text, mid, usize::MAX, width).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    break_lines(text, hi, n, width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +371,27 @@ mod tests {
         // A line that would be too short breaks between characters.
         let got = lines("あマネジメントマネジメント", 6.0, 3);
         assert_eq!(got[0].chars().count(), 6, "{got:?}");
+    }
+
+    #[test]
+    fn a_balanced_title_has_no_stub_for_a_last_line() {
+        let text = "社名を背負わないから本音で話せた夜";
+        // Greedy at 14: a full line and a stub.
+        assert!(lines(text, 14.0, 3)[1].chars().count() <= 4);
+        let got = balance_lines(text, 14.0, 3, &w);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got.concat(), text);
+        let counts: Vec<usize> = got.iter().map(|l| l.chars().count()).collect();
+        assert!(counts[1] >= 6, "{got:?}");
+        for l in &got {
+            assert!(l.chars().map(w).sum::<f32>() <= 14.0, "{got:?}");
+        }
+        // One line, or more than fits: as break_lines gives it.
+        assert_eq!(
+            balance_lines("対話1on1ラボ", 14.0, 3, &w),
+            vec!["対話1on1ラボ"]
+        );
+        assert_eq!(balance_lines(text, 5.0, 2, &w), lines(text, 5.0, 2));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
 use super::escape_html as esc;
-use super::linebreak::break_lines;
+use super::linebreak::{balance_lines, break_lines};
 use super::templates::Theme;
 use crate::diagnostics::Diagnostic;
 use crate::public::{Origin, Page, PublicLab};
@@ -175,6 +175,11 @@ impl Measure {
         break_lines(text, TEXT_WIDTH, max_lines, &|c| self.width(c, size))
     }
 
+    /// A title's lines, as even as the text allows.
+    fn title_lines(&self, text: &str, size: f32, max_lines: usize) -> Vec<String> {
+        balance_lines(text, TEXT_WIDTH, max_lines, &|c| self.width(c, size))
+    }
+
     /// One line, cut with `…` when it does not fit.
     fn line(&self, text: &str, size: f32) -> String {
         self.lines(text, size, 1).pop().unwrap_or_default()
@@ -197,10 +202,10 @@ fn context(text: &CardText, missing: &mut Vec<char>) -> CardContext {
         cover(&text.status_label),
     );
     // Large on two lines where the title fits, smaller on three where not.
-    let (mut title_size, mut title_lines) = (72.0, m.lines(&title, 72.0, 9));
+    let (mut title_size, mut title_lines) = (72.0, m.title_lines(&title, 72.0, 9));
     if title_lines.len() > 2 {
         title_size = 58.0;
-        title_lines = m.lines(&title, title_size, 3);
+        title_lines = m.title_lines(&title, title_size, 3);
     }
     // The subtitle takes the room the title leaves: under a one-line
     // title, not under a longer one (a single cut line reads as a stub).
