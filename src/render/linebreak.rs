@@ -73,8 +73,12 @@ fn phrase_starts(text: &str) -> HashSet<usize> {
     starts
 }
 
-fn units(text: &str, max_width: f32, width: &dyn Fn(char) -> f32) -> Vec<Unit> {
-    let phrases = phrase_starts(text);
+fn units(
+    text: &str,
+    phrases: &HashSet<usize>,
+    max_width: f32,
+    width: &dyn Fn(char) -> f32,
+) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::new();
     let mut word = String::new();
     let mut word_w = 0.0;
@@ -180,7 +184,18 @@ pub fn break_lines(
     max_lines: usize,
     width: &dyn Fn(char) -> f32,
 ) -> Vec<String> {
-    let units = units(text, max_width, width);
+    break_at_phrases(text, &phrase_starts(text), max_width, max_lines, width)
+}
+
+/// [`break_lines`] with the text's phrases already found.
+fn break_at_phrases(
+    text: &str,
+    phrases: &HashSet<usize>,
+    max_width: f32,
+    max_lines: usize,
+    width: &dyn Fn(char) -> f32,
+) -> Vec<String> {
+    let units = units(text, phrases, max_width, width);
     let mut lines: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     while start < units.len() {
@@ -258,20 +273,23 @@ pub fn balance_lines(
     max_lines: usize,
     width: &dyn Fn(char) -> f32,
 ) -> Vec<String> {
-    let n = break_lines(text, max_width, usize::MAX, width).len();
+    // The phrases are found once; only the width changes below.
+    let phrases = phrase_starts(text);
+    let lines = |w: f32, max_lines: usize| break_at_phrases(text, &phrases, w, max_lines, width);
+    let n = lines(max_width, usize::MAX).len();
     if n < 2 || n > max_lines {
-        return break_lines(text, max_width, max_lines, width);
+        return lines(max_width, max_lines);
     }
     let (mut lo, mut hi) = (0.0_f32, max_width);
     for _ in 0..14 {
         let mid = (lo + hi) / 2.0;
-        if break_lines(text, mid, usize::MAX, width).len() <= n {
+        if lines(mid, usize::MAX).len() <= n {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    break_lines(text, hi, n, width)
+    lines(hi, n)
 }
 
 #[cfg(test)]
