@@ -61,7 +61,7 @@ pub enum Consent {
     Quote,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum QuestionKind {
     Rating {
         scale: u32,

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use super::cells::{is_separator, nfkc, rating};
 use super::columns::{BOOKKEEPING, header_key, normalize_header, participant_defaults};
 use super::table::{Cell, Table};
+use crate::source::record::QuestionKind;
 
 /// The most options a column may have to be read as a choice.
 pub const MAX_OPTIONS: usize = 12;
@@ -92,32 +93,19 @@ fn role_of(header: &str) -> Role {
     Role::Question
 }
 
-/// What a column's values say about its question.
-#[derive(Debug, PartialEq)]
-pub enum Guess {
-    Rating {
-        scale: u32,
-    },
-    Choice {
-        multiple: bool,
-        options: Vec<String>,
-    },
-    Text,
-}
-
 /// Guess a question's type from its cells: whole numbers within 1..5 (or
 /// 1..10) → a rating; at most [`MAX_OPTIONS`] short values after splitting,
 /// some of them given more than once or together → a choice; else text.
 /// A column of a few answers that are all different stays text: guessing
 /// a choice there would publish free text as option labels.
-pub fn guess(cells: &[&Cell]) -> Guess {
+pub fn guess(cells: &[&Cell]) -> QuestionKind {
     let values: Vec<&Cell> = cells.iter().copied().filter(|c| !c.is_empty()).collect();
     if values.is_empty() {
-        return Guess::Text;
+        return QuestionKind::Text;
     }
     for scale in [5, 10] {
         if values.iter().all(|c| rating(c, scale).is_ok()) {
-            return Guess::Rating { scale };
+            return QuestionKind::Rating { scale };
         }
     }
     let texts: Vec<String> = values
@@ -158,9 +146,9 @@ pub fn guess(cells: &[&Cell]) -> Guess {
             .iter()
             .all(|o| o.chars().count() <= MAX_OPTION_CHARS && !o.contains('\n'))
     {
-        Guess::Choice { multiple, options }
+        QuestionKind::Choice { multiple, options }
     } else {
-        Guess::Text
+        QuestionKind::Text
     }
 }
 
@@ -294,10 +282,10 @@ pub fn infer_survey(table: &Table, opts: &InferOptions) -> String {
                 n += 1;
                 let _ = writeln!(out, "  - id: q{n}\n    text: {}", quoted(&header));
                 match guess(&column(i)) {
-                    Guess::Rating { scale } => {
+                    QuestionKind::Rating { scale } => {
                         let _ = writeln!(out, "    type: rating\n    scale: {scale}");
                     }
-                    Guess::Choice { multiple, options } => {
+                    QuestionKind::Choice { multiple, options } => {
                         let _ = writeln!(
                             out,
                             "    type: choice\n    multiple: {multiple}\n    \
@@ -309,7 +297,7 @@ pub fn infer_survey(table: &Table, opts: &InferOptions) -> String {
                             let _ = writeln!(out, "      - {}", quoted(&o));
                         }
                     }
-                    Guess::Text if !has_values(i) => {
+                    QuestionKind::Text if !has_values(i) => {
                         let _ = writeln!(
                             out,
                             "    # 回答がまだないため text としました。必要なら変えてください\n    \
@@ -317,7 +305,7 @@ pub fn infer_survey(table: &Table, opts: &InferOptions) -> String {
                              type: text"
                         );
                     }
-                    Guess::Text => {
+                    QuestionKind::Text => {
                         let _ = writeln!(out, "    type: text");
                     }
                 }
@@ -458,7 +446,7 @@ mod tests {
             .collect()
     }
 
-    fn g(v: &[&str]) -> Guess {
+    fn g(v: &[&str]) -> QuestionKind {
         let c = cells(v);
         guess(&c.iter().collect::<Vec<_>>())
     }
@@ -469,11 +457,11 @@ mod tests {
 
     #[test]
     fn types_are_guessed_from_values() {
-        assert_eq!(g(&["5", "4.0", "", "3"]), Guess::Rating { scale: 5 });
-        assert_eq!(g(&["8", "10", "7"]), Guess::Rating { scale: 10 });
+        assert_eq!(g(&["5", "4.0", "", "3"]), QuestionKind::Rating { scale: 5 });
+        assert_eq!(g(&["8", "10", "7"]), QuestionKind::Rating { scale: 10 });
         assert_eq!(
             g(&["0", "10", "7", "7"]),
-            Guess::Choice {
+            QuestionKind::Choice {
                 multiple: false,
                 options: o(&["0", "10", "7"])
             }
@@ -481,7 +469,7 @@ mod tests {
         // Google: an option with a comma stays whole when never split.
         assert_eq!(
             g(&["対話の継続, 振り返り", "問い, 対話の継続, 振り返り", "問い"]),
-            Guess::Choice {
+            QuestionKind::Choice {
                 multiple: true,
                 options: o(&["問い", "対話の継続, 振り返り"])
             }
@@ -489,7 +477,7 @@ mod tests {
         // The option with a comma first in a cell, before a known one.
         assert_eq!(
             g(&["対話の継続, 振り返り, 問い", "対話の継続, 振り返り", "問い"]),
-            Guess::Choice {
+            QuestionKind::Choice {
                 multiple: true,
                 options: o(&["問い", "対話の継続, 振り返り"])
             }
@@ -497,7 +485,7 @@ mod tests {
         // Microsoft: `;` joined, with a trailing one.
         assert_eq!(
             g(&["A;B;", "B;", "C;A;"]),
-            Guess::Choice {
+            QuestionKind::Choice {
                 multiple: true,
                 options: o(&["B", "A", "C"])
             }
@@ -505,13 +493,13 @@ mod tests {
         // Four different sentences: text, not four options.
         assert_eq!(
             g(&["問いを一つに絞る", "待つ", "聴く", "任せる"]),
-            Guess::Text
+            QuestionKind::Text
         );
-        assert_eq!(g(&[]), Guess::Text);
+        assert_eq!(g(&[]), QuestionKind::Text);
         let many: Vec<String> = (0..13).map(|i| format!("選択{i}")).collect();
         let mut v: Vec<&str> = many.iter().map(String::as_str).collect();
         v.push("選択0");
-        assert_eq!(g(&v), Guess::Text);
+        assert_eq!(g(&v), QuestionKind::Text);
     }
 
     #[test]
