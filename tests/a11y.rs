@@ -11,8 +11,7 @@ use std::ffi::OsStr;
 use std::path::Path;
 
 use common::browser::browser;
-use common::serve::example_site;
-use common::{NOW, labsite};
+use common::{NOW, example_site, labsite};
 
 /// The example site's own base URL, with its sub-path: the browser serves
 /// the output under it.

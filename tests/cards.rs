@@ -7,25 +7,12 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use common::{Run, copy_tree, files, labsite, repo};
+use common::{Run, edit, example_site, files, labsite};
 
 const SUB: &str = "https://example.org/sub/path/";
 const PLANNED: &str = "content/labs/2027-01-21/lab.yaml";
 /// Before the deadline of the planned lab, more than 7 days out: 受付中.
 const NOW: &str = "2026-12-01T09:00:00+09:00";
-
-fn example_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("content"), &tmp.path().join("content"));
-    copy_tree(&repo().join("themes"), &tmp.path().join("themes"));
-    tmp
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from} not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
 
 fn build_into(root: &Path, out: &Path) -> Run {
     let r = labsite(&[
@@ -98,7 +85,7 @@ fn cache_files(root: &Path) -> Vec<(PathBuf, SystemTime)> {
 
 #[test]
 fn home_report_and_recruitment_pages_get_a_1200_by_630_card_with_absolute_tags() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let out = tmp.path().join("public");
     build_into(tmp.path(), &out);
     for (html_path, dir) in [
@@ -147,7 +134,7 @@ fn home_report_and_recruitment_pages_get_a_1200_by_630_card_with_absolute_tags()
 
 #[test]
 fn share_links_and_the_google_calendar_link_are_plain_links() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let out = tmp.path().join("public");
     build_into(tmp.path(), &out);
     let html = page(&out, "labs/2027-01-21/recruit/index.html");
@@ -175,7 +162,7 @@ fn share_links_and_the_google_calendar_link_are_plain_links() {
 
 #[test]
 fn a_new_status_gives_the_card_a_new_name() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let out = tmp.path().join("public");
     build_into(tmp.path(), &out);
     let open = card_in(&out, "labs/2027-01-21/");
@@ -201,7 +188,7 @@ fn a_new_status_gives_the_card_a_new_name() {
 
 #[test]
 fn a_second_build_takes_every_card_from_the_cache() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let first = build_into(tmp.path(), &tmp.path().join("one"));
     assert!(
         first
@@ -263,7 +250,7 @@ fn a_second_build_takes_every_card_from_the_cache() {
 
 #[test]
 fn check_draws_no_card_and_writes_no_cache() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let r = labsite(&[
         "check",
         "--root",
@@ -277,7 +264,7 @@ fn check_draws_no_card_and_writes_no_cache() {
 
 #[test]
 fn markup_in_a_title_is_escaped_into_the_card() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let lab = tmp.path().join(PLANNED);
     edit(
         &lab,
@@ -299,7 +286,7 @@ fn markup_in_a_title_is_escaped_into_the_card() {
 
 #[test]
 fn a_character_the_font_lacks_is_drawn_as_a_stand_in_with_a_warning() {
-    let tmp = example_copy();
+    let tmp = example_site();
     edit(
         &tmp.path().join(PLANNED),
         "title: 対話1on1ラボ 第2回",
@@ -318,7 +305,7 @@ fn a_character_the_font_lacks_is_drawn_as_a_stand_in_with_a_warning() {
 
 #[test]
 fn a_report_cover_wins_over_the_card() {
-    let tmp = example_copy();
+    let tmp = example_site();
     edit(
         &tmp.path().join("content/labs/2025-11-13/report.md"),
         "---\ntitle:",
@@ -338,7 +325,7 @@ fn a_report_cover_wins_over_the_card() {
 
 #[test]
 fn a_site_template_overrides_the_card_and_its_text_is_escaped_by_labsite() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let dir = tmp.path().join("templates");
     std::fs::create_dir_all(&dir).unwrap();
     // A card that shows nothing but the site's name: its PNG differs from
@@ -360,7 +347,7 @@ fn a_site_template_overrides_the_card_and_its_text_is_escaped_by_labsite() {
 
 #[test]
 fn no_share_cards_makes_none() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let out = tmp.path().join("public");
     let r = labsite(&[
         "build",

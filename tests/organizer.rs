@@ -8,14 +8,6 @@ use std::path::Path;
 
 use common::*;
 
-/// A copy of the example site (content and theme).
-fn example_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("content"), &tmp.path().join("content"));
-    copy_tree(&repo().join("themes"), &tmp.path().join("themes"));
-    tmp
-}
-
 fn recruit_html(root: &Path, now: &str) -> String {
     let r = labsite(&["build", "--root", root.to_str().unwrap(), "--now", now]);
     assert_eq!(r.code, 0, "--now {now}: {}", r.stderr);
@@ -24,7 +16,7 @@ fn recruit_html(root: &Path, now: &str) -> String {
 
 #[test]
 fn now_takes_the_forms_deadline_takes_in_the_sites_zone() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let root = tmp.path();
     // The example's deadline is 2027-01-14T23:59 in Asia/Tokyo: "closing"
     // starts seven days before, at 2027-01-07T23:59 JST.
@@ -52,7 +44,7 @@ fn now_takes_the_forms_deadline_takes_in_the_sites_zone() {
 
 #[test]
 fn a_now_that_is_not_a_time_is_a_usage_error() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let root = tmp.path().to_str().unwrap();
     for bad in ["2026-12-1", "tomorrow", "2026-12-10T25:00"] {
         let r = labsite(&["check", "--root", root, "--now", bad]);
@@ -75,11 +67,9 @@ const APPLICATIONS: &str = "content/labs/2025-11-13/private/applications.csv";
 /// Between the two example labs, before the planned one's deadline.
 const NOW: &str = "2026-12-01";
 
+/// [`common::edit`] of `file` under `root`.
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{from} not in {file}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    common::edit(&root.join(file), from, to);
 }
 
 fn check_at(root: &Path, now: &str, extra: &[&str]) -> Run {
@@ -105,7 +95,7 @@ const EXAMPLE_WARNINGS: usize = 3;
 
 #[test]
 fn the_example_warns_only_about_its_placeholders() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let r = check_at(tmp.path(), NOW, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let w = warnings(&r.stderr);
@@ -134,7 +124,7 @@ fn a_held_lab_s_recruitment_placeholders_do_not_warn() {
     // A lab made by `new lab` keeps its recruitment block once held; that
     // block is no longer published, so its example form link is no one's
     // concern. (A report is not needed for the lab to be held.)
-    let tmp = example_copy();
+    let tmp = example_site();
     edit(tmp.path(), PLANNED, "status: planned", "status: held");
     // The first report links to the recruitment page, which is gone.
     edit(
@@ -200,7 +190,7 @@ fn each_likely_mistake_warns_at_its_place() {
         ),
     ];
     for (file, from, to, message, place) in cases {
-        let tmp = example_copy();
+        let tmp = example_site();
         let root = tmp.path();
         edit(root, file, from, to);
         if to.contains("TODO") {
@@ -271,7 +261,7 @@ fn each_likely_mistake_warns_at_its_place() {
 
 #[test]
 fn placeholders_in_private_fields_do_not_warn() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let root = tmp.path();
     // The example's participants already use `.example` addresses; an
     // example.org one and a TODO there are never published. (The
@@ -329,7 +319,7 @@ fn unknown_participants_after_a_misspelt_participants_are_folded() {
 
 #[test]
 fn new_lab_takes_its_number_from_the_dates() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let root = tmp.path();
     let r = labsite(&["new", "lab", "2026-12-17", "--root", root.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -415,7 +405,7 @@ fn init_says_what_to_replace_and_how_to_remove_the_examples() {
 
 #[test]
 fn the_privacy_summary_is_per_lab_and_names_the_kinds() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let root = tmp.path();
     let r = check_at(root, NOW, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);

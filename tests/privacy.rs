@@ -141,12 +141,6 @@ fn minimal_copy() -> tempfile::TempDir {
     copy_site(&site("minimal"))
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from} not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn the_gate_catches_disguised_terms_and_publishes_nothing() {
     for disguise in [

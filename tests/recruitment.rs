@@ -9,20 +9,6 @@ use common::*;
 
 const PLANNED: &str = "content/labs/2027-01-21/lab.yaml";
 
-/// A copy of the example site (content only; the built-in theme is used).
-fn example_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("content"), &tmp.path().join("content"));
-    copy_tree(&repo().join("themes"), &tmp.path().join("themes"));
-    tmp
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from} not in {}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 fn build_at(root: &Path, now: &str) -> (Run, String) {
     let out = root.join("public");
     let r = labsite(&["build", "--root", root.to_str().unwrap(), "--now", now]);
@@ -43,7 +29,7 @@ fn status_class(html: &str) -> &'static str {
 
 #[test]
 fn status_follows_the_clock_at_its_boundaries() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let root = tmp.path();
     // The example: deadline 2027-01-14T23:59 JST, 3 of 8 seats taken (its
     // three applications in private/applications.csv).
@@ -76,7 +62,7 @@ fn status_follows_the_clock_at_its_boundaries() {
 
 #[test]
 fn full_waitlist_and_cancelled() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let lab = tmp.path().join(PLANNED);
     // An explicit `taken` wins over the applications.
     edit(&lab, "capacity: 8\n", "capacity: 8\n  taken: 8\n");
@@ -106,7 +92,7 @@ fn full_waitlist_and_cancelled() {
 fn deadlines_are_local_to_the_site_zone_across_dst() {
     // New York: DST starts 2026-03-08. A deadline the day after, at 09:00
     // local (EDT, UTC-4), is 13:00 UTC, not 14:00.
-    let tmp = example_copy();
+    let tmp = example_site();
     edit(
         &tmp.path().join("content/site.yaml"),
         "timezone: Asia/Tokyo",
@@ -136,7 +122,7 @@ fn jsonld(html: &str) -> serde_json::Value {
 
 #[test]
 fn the_recruitment_page_carries_event_json_ld_and_social_meta() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let (_, html) = build_at(tmp.path(), "2026-01-01T12:00:00+09:00");
     let ld = jsonld(&html);
     assert_eq!(ld["@type"], "Event");
@@ -177,7 +163,7 @@ fn the_recruitment_page_carries_event_json_ld_and_social_meta() {
 
 #[test]
 fn a_hostile_title_cannot_close_the_json_ld_script() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let lab = tmp.path().join(PLANNED);
     let text = std::fs::read_to_string(&lab).unwrap();
     let title_line = text
@@ -202,7 +188,7 @@ fn a_hostile_title_cannot_close_the_json_ld_script() {
 #[test]
 fn the_calendar_file_parses_folds_at_75_octets_and_is_stable() {
     use icalendar::parser::{read_calendar, unfold};
-    let tmp = example_copy();
+    let tmp = example_site();
     let lab = tmp.path().join(PLANNED);
     let long = "越境対話で次の一手を見つける、他社のマネジャー同士の1on1ラボ。; 区切り, カンマ \\ バックスラッシュも含む長い説明文です。";
     let text = std::fs::read_to_string(&lab).unwrap();
@@ -272,7 +258,7 @@ fn the_calendar_file_parses_folds_at_75_octets_and_is_stable() {
 
 #[test]
 fn new_lab_then_build_gives_a_recruitment_page() {
-    let tmp = example_copy();
+    let tmp = example_site();
     let root = tmp.path().to_str().unwrap();
     let r = labsite(&["new", "lab", "2026-03-12", "--root", root]);
     assert_eq!(r.code, 0, "{}", r.stderr);

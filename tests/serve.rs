@@ -12,7 +12,8 @@ use std::process::Command;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use common::serve::{Served, WAIT, example_site};
+use common::example_site;
+use common::serve::{Served, WAIT};
 
 const REPORT: &str = "content/labs/2025-11-13/report.md";
 const LAB_YAML: &str = "content/labs/2025-11-13/lab.yaml";

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::serve::{Served, WAIT, example_site};
+use common::example_site;
+use common::serve::{Served, WAIT};
 
 const REPORT: &str = "content/labs/2025-11-13/report.md";
 const REPORT_PAGE: &str = "/labs/2025-11-13/";

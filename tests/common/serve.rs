@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{NOW, copy_tree, repo};
+use super::NOW;
 
 /// The upper bound of any wait for the server (see the module comment).
 pub const WAIT: Duration = Duration::from_secs(60);
@@ -34,14 +34,6 @@ pub const SENTINEL: &str = "themes/default/static/labsite-test-sentinel.css";
 struct Log {
     text: Mutex<String>,
     grew: Condvar,
-}
-
-/// A copy of the example site (content and theme) in a temporary folder.
-pub fn example_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_tree(&repo().join("content"), &dir.path().join("content"));
-    copy_tree(&repo().join("themes"), &dir.path().join("themes"));
-    dir
 }
 
 /// A running `labsite serve`, killed when dropped.
