@@ -637,15 +637,18 @@ fn new_survey_from_each_export_builds_once_consent_is_sorted() {
             &[("private/applications.csv", fs::read(&apps).unwrap())],
         );
         let root = site.path().to_str().unwrap();
-        let r = labsite(&[
-            "new",
-            "survey",
-            "2025-11-13",
-            "--from",
-            from.to_str().unwrap(),
-            "--root",
-            root,
-        ]);
+        let new_survey = || {
+            labsite(&[
+                "new",
+                "survey",
+                "2025-11-13",
+                "--from",
+                from.to_str().unwrap(),
+                "--root",
+                root,
+            ])
+        };
+        let r = new_survey();
         assert_eq!(r.code, 0, "{}", r.stderr);
         let lab = site.path().join(LAB);
         let name = from.file_name().unwrap();
@@ -681,15 +684,7 @@ fn new_survey_from_each_export_builds_once_consent_is_sorted() {
         let report = fs::read_to_string(out.path().join("p/labs/2025-11-13/index.html")).unwrap();
         assert!(report.contains("沈黙を怖がらない"), "{report}");
         // Never twice.
-        let again = labsite(&[
-            "new",
-            "survey",
-            "2025-11-13",
-            "--from",
-            from.to_str().unwrap(),
-            "--root",
-            root,
-        ]);
+        let again = new_survey();
         assert_eq!(again.code, 1, "{}", again.stderr);
     }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use common::*;
 
 fn recruit_html(root: &Path, now: &str) -> String {
-    let r = labsite(&["build", "--root", root.to_str().unwrap(), "--now", now]);
+    let r = build_at(root, now, &[]);
     assert_eq!(r.code, 0, "--now {now}: {}", r.stderr);
     std::fs::read_to_string(root.join("public/labs/2027-01-21/recruit/index.html")).unwrap()
 }
@@ -72,10 +72,19 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
     common::edit(&root.join(file), from, to);
 }
 
-fn check_at(root: &Path, now: &str, extra: &[&str]) -> Run {
-    let mut args = vec!["check", "--root", root.to_str().unwrap(), "--now", now];
+/// `labsite COMMAND --root ROOT --now NOW EXTRA…`.
+fn run_at(command: &str, root: &Path, now: &str, extra: &[&str]) -> Run {
+    let mut args = vec![command, "--root", root.to_str().unwrap(), "--now", now];
     args.extend_from_slice(extra);
     labsite(&args)
+}
+
+fn check_at(root: &Path, now: &str, extra: &[&str]) -> Run {
+    run_at("check", root, now, extra)
+}
+
+fn build_at(root: &Path, now: &str, extra: &[&str]) -> Run {
+    run_at("build", root, now, extra)
 }
 
 /// The warnings in stderr: `warning: …` and the `-->` line after it.
@@ -243,17 +252,10 @@ fn each_likely_mistake_warns_at_its_place() {
             r.stderr
         );
         let out = root.join("public");
-        let b = labsite(&[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--deny-warnings",
-        ]);
+        let b = build_at(root, NOW, &["--deny-warnings"]);
         assert_eq!(b.code, 1, "{}", b.stderr);
         assert!(!out.exists(), "a denied build published {}", out.display());
-        let b = labsite(&["build", "--root", root.to_str().unwrap(), "--now", NOW]);
+        let b = build_at(root, NOW, &[]);
         assert_eq!(b.code, 0, "{}", b.stderr);
         assert!(out.join("index.html").is_file());
     }
@@ -437,14 +439,7 @@ fn the_privacy_summary_is_per_lab_and_names_the_kinds() {
     );
 
     // --explain: each lab in full, on build too.
-    let b = labsite(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--now",
-        NOW,
-        "--explain",
-    ]);
+    let b = build_at(root, NOW, &["--explain"]);
     assert_eq!(b.code, 0, "{}", b.stderr);
     for line in [
         "\nlabs/2025-11-13:\n",
