@@ -229,12 +229,7 @@ mod tests {
     #[test]
     fn each_page_gives_its_documented_variables() {
         let lab = card("a", "A", LabStatus::Held);
-        let program = ProgramView {
-            concept: String::new(),
-            total_minutes: 0,
-            parts: Vec::new(),
-            framework: None,
-        };
+        let program = ProgramView::default();
         let labs = [lab.clone()];
         let sorted = |mut v: Vec<&str>| {
             v.sort_unstable();
@@ -305,12 +300,7 @@ mod tests {
     #[test]
     fn no_page_variable_is_a_common_one() {
         let lab = card("a", "A", LabStatus::Held);
-        let program = ProgramView {
-            concept: String::new(),
-            total_minutes: 0,
-            parts: Vec::new(),
-            framework: None,
-        };
+        let program = ProgramView::default();
         let contents = [
             PageContent::Report(ReportPage {
                 lab: &lab,

@@ -42,7 +42,7 @@ pub struct FrameworkView {
     pub axes: Vec<AxisView>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct ProgramView {
     pub concept: String,
     pub total_minutes: u32,
