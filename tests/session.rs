@@ -247,4 +247,20 @@ fn a_partial_rebuild_refreshes_the_warnings_of_the_edited_lab() {
     assert!(!fixed.full);
     let after: Vec<String> = fixed.warnings.iter().map(|w| w.message.clone()).collect();
     assert_eq!(after, before);
+
+    // A lab whose lab.yaml warns (the planned lab's example form link,
+    // found by the site-wide checks) keeps that warning through a partial
+    // rebuild of its files.
+    let planned = tmp.path().join("content/labs/2027-01-21");
+    std::fs::write(planned.join("notes.txt"), "a file beside the lab").unwrap();
+    let rebuilt = session
+        .rebuild(&["content/labs/2027-01-21/notes.txt".to_string()], &opts())
+        .unwrap();
+    assert!(!rebuilt.full, "a file beside a lab rebuilt everything");
+    let now: Vec<String> = rebuilt.warnings.iter().map(|w| w.message.clone()).collect();
+    assert!(
+        now.iter().any(|m| m.contains("`recruitment.apply_url`")),
+        "{now:#?}"
+    );
+    assert_eq!(now, before);
 }

@@ -105,7 +105,7 @@ pub fn build_site_into(
         pages: rendered.pages,
         stats: rendered.stats,
         lab_stats: rendered.lab_stats,
-        warnings: with_card_warnings(&prepared.site.warnings, &rendered.share_cards.notes),
+        warnings: with_card_warnings(&prepared.site, &rendered.share_cards.notes),
         allowed_published: rendered.allowed_published.clone(),
         web_links: std::mem::take(&mut rendered.web_links),
         elapsed_ms: started.elapsed().as_millis(),
@@ -465,11 +465,13 @@ impl From<Option<&ShareCards<'_>>> for ShareCardsMade {
     }
 }
 
-/// The site's warnings followed by its cards' (in page order).
-fn with_card_warnings(site: &[Diagnostic], cards: &CardNotes) -> Vec<Diagnostic> {
-    let mut all = site.to_vec();
-    all.extend(cards.values().flatten().cloned());
-    all
+/// The site's warnings (its labs' too) followed by its cards' (in page
+/// order).
+fn with_card_warnings(site: &Site, cards: &CardNotes) -> Vec<Diagnostic> {
+    site.all_warnings()
+        .chain(cards.values().flatten())
+        .cloned()
+        .collect()
 }
 
 /// Share cards through the gate, which reads the text each one shows.

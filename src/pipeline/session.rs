@@ -82,7 +82,7 @@ impl Session {
     /// The site's warnings as of the last rebuild: its sources' and its
     /// share cards'.
     pub fn warnings(&self) -> Vec<Diagnostic> {
-        with_card_warnings(&self.prepared.site.warnings, &self.card_notes)
+        with_card_warnings(&self.prepared.site, &self.card_notes)
     }
 
     /// The labs a change touches, when it touches nothing but labs'
@@ -164,11 +164,11 @@ impl Session {
                 &self.prepared.site.config,
                 &opts.load,
             );
-            let (errors, warnings): (Vec<_>, Vec<_>) =
-                d.into_iter().partition(|d| d.severity == Severity::Error);
-            diags.extend(errors);
+            // A reloaded lab carries its warnings; its errors stop the
+            // rebuild.
+            diags.extend(d.into_iter().filter(|d| d.severity == Severity::Error));
             match lab {
-                Some(lab) => reloaded.push((i, lab, warnings)),
+                Some(lab) => reloaded.push((i, lab)),
                 None if diags.is_empty() => {
                     return Err(BuildError::Io(format!("cannot reload {}", dir.display())));
                 }
@@ -178,13 +178,9 @@ impl Session {
         if !diags.is_empty() {
             return Err(BuildError::Content(diags));
         }
-        let mut lab_warnings = Vec::new();
         let old: Vec<_> = reloaded
             .into_iter()
-            .map(|(i, lab, warnings)| {
-                lab_warnings.extend(warnings);
-                (i, std::mem::replace(&mut self.prepared.site.labs[i], lab))
-            })
+            .map(|(i, lab)| (i, std::mem::replace(&mut self.prepared.site.labs[i], lab)))
             .collect();
         let sink = MemorySink::default();
         let cards = self.cards.take();
@@ -237,11 +233,6 @@ impl Session {
             Ok(r) => {
                 self.cards = Some(r.cards);
                 self.card_notes.extend(r.share_cards.notes);
-                let dirs: Vec<PathBuf> = labs
-                    .iter()
-                    .map(|&i| lab_dir(&self.root, &self.prepared.site.labs[i].record.id))
-                    .collect();
-                replace_lab_warnings(&mut self.prepared.site.warnings, &dirs, lab_warnings);
                 r.pages
             }
             Err(e) => {
@@ -285,27 +276,4 @@ impl Session {
             removed,
         })
     }
-}
-
-/// The site's warnings with the reloaded labs' replaced: every warning
-/// located in one of `dirs` goes, and so does one the reload gave again
-/// from elsewhere (an export outside the lab's folder), before the
-/// reload's warnings are added.
-fn replace_lab_warnings(warnings: &mut Vec<Diagnostic>, dirs: &[PathBuf], new: Vec<Diagnostic>) {
-    let key = |d: &Diagnostic| {
-        let loc = d
-            .loc
-            .as_ref()
-            .map(|l| (l.file.path.clone(), format!("{:?}", l.span)));
-        (d.message.clone(), loc)
-    };
-    let again: std::collections::HashSet<_> = new.iter().map(key).collect();
-    warnings.retain(|d| {
-        let in_lab = d
-            .loc
-            .as_ref()
-            .is_some_and(|l| dirs.iter().any(|dir| l.file.path.starts_with(dir)));
-        !in_lab && !again.contains(&key(d))
-    });
-    warnings.extend(new);
 }

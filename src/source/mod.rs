@@ -41,6 +41,9 @@ pub struct Lab {
     pub program: ProgramSpec,
     pub report: Option<MarkdownDoc>,
     pub assets: Vec<Asset>,
+    /// The warnings its files gave when it was read: they go with the lab,
+    /// so a lab read again (serve's partial rebuild) brings its own.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Clone, Debug)]
@@ -60,7 +63,17 @@ pub struct Site {
     /// Newest first.
     pub labs: Vec<Lab>,
     pub pages: Vec<Page>,
+    /// The warnings of everything but the labs (each lab keeps its own).
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Site {
+    /// Every warning: the site's, then each lab's.
+    pub fn all_warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.warnings
+            .iter()
+            .chain(self.labs.iter().flat_map(|l| &l.warnings))
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -285,6 +298,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<Site, LoadError> {
     if has_errors(&errors) {
         let mut all = errors;
         all.extend(warnings);
+        all.extend(labs.into_iter().flat_map(|l| l.warnings));
         return Err(LoadError::Content(all));
     }
     Ok(Site {
@@ -317,7 +331,9 @@ pub fn lab_path_parts(rel: &str) -> Option<(&str, &str)> {
         .split_once('/')
 }
 
-/// Load the lab in `dir` (a [`lab_dir`]) again, on its own.
+/// Load the lab in `dir` (a [`lab_dir`]) again, on its own. Its warnings
+/// are in the lab; the diagnostics returned are its errors (all of them,
+/// warnings too, when there is no lab).
 pub fn load_lab(
     root: &Path,
     dir: &Path,
@@ -510,14 +526,18 @@ fn load_lab_in(
     if let Some(doc) = &mut report {
         doc.file = doc.file.released();
     }
+    let (errors, warnings) = diags
+        .into_iter()
+        .partition(|d| d.severity == crate::diagnostics::Severity::Error);
     (
         Some(Lab {
             record,
             program,
             report,
             assets,
+            warnings,
         }),
-        diags,
+        errors,
     )
 }
 
