@@ -4,8 +4,13 @@
 //! unnoticed. docs/architecture.md explains the stack; this file is the
 //! one place that states it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
+
+#[path = "common/rust_tokens.rs"]
+mod rust_tokens;
+
+use rust_tokens::{Tok, find_cycle, tokens};
 
 /// Top-level modules, from the top of the stack to the bottom. A module
 /// may import only modules listed *below* it. A new top-level module must
@@ -54,115 +59,7 @@ struct Reference {
 /// The `crate::…` references of a Rust source file, outside comments,
 /// strings and character literals; `use crate::{a::X, b}` names `a` and `b`.
 fn crate_references(text: &str) -> Vec<Reference> {
-    #[derive(Debug, PartialEq)]
-    enum Tok {
-        Ident(String),
-        PathSep,
-        Open,
-        Close,
-        Comma,
-        Other,
-    }
-    let b = text.as_bytes();
-    let mut toks: Vec<(Tok, usize)> = Vec::new();
-    let (mut i, mut line) = (0, 1);
-    let count_lines = |s: &[u8]| s.iter().filter(|&&c| c == b'\n').count();
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        if c == b'\n' {
-            line += 1;
-            i += 1;
-        } else if c.is_ascii_whitespace() {
-            i += 1;
-        } else if b[i..].starts_with(b"//") {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-        } else if b[i..].starts_with(b"/*") {
-            let mut depth = 0;
-            while i < b.len() {
-                if b[i..].starts_with(b"/*") {
-                    depth += 1;
-                    i += 2;
-                } else if b[i..].starts_with(b"*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            line += count_lines(&b[start..i]);
-        } else if (c == b'r' || (c == b'b' && b.get(i + 1) == Some(&b'r'))) && {
-            let j = if c == b'b' { i + 2 } else { i + 1 };
-            let mut k = j;
-            while b.get(k) == Some(&b'#') {
-                k += 1;
-            }
-            b.get(k) == Some(&b'"')
-        } {
-            // A raw string: r"…", r#"…"#, br"…".
-            let j = if c == b'b' { i + 2 } else { i + 1 };
-            let mut k = j;
-            while b[k] == b'#' {
-                k += 1;
-            }
-            let hashes = k - j;
-            let mut close = vec![b'"'];
-            close.extend(std::iter::repeat_n(b'#', hashes));
-            i = k + 1;
-            while i < b.len() && !b[i..].starts_with(&close) {
-                i += 1;
-            }
-            i = (i + close.len()).min(b.len());
-            line += count_lines(&b[start..i]);
-        } else if c == b'"' || (c == b'b' && b.get(i + 1) == Some(&b'"')) {
-            i += if c == b'b' { 2 } else { 1 };
-            while i < b.len() && b[i] != b'"' {
-                i += if b[i] == b'\\' { 2 } else { 1 };
-            }
-            i = (i + 1).min(b.len());
-            line += count_lines(&b[start..i.min(b.len())]);
-        } else if c == b'\'' {
-            // A character literal ('x', '\n', '\u{1F600}', 'あ') or a lifetime.
-            if b.get(i + 1) == Some(&b'\\') {
-                i += 2;
-                while i < b.len() && b[i] != b'\'' {
-                    i += 1;
-                }
-                i += 1;
-            } else {
-                let ch_len = text[i + 1..].chars().next().map_or(1, char::len_utf8);
-                if b.get(i + 1 + ch_len) == Some(&b'\'') {
-                    i += 2 + ch_len;
-                } else {
-                    i += 1; // a lifetime: its name is read as an identifier
-                }
-            }
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            toks.push((Tok::Ident(text[start..i].to_string()), line));
-        } else if b[i..].starts_with(b"::") {
-            toks.push((Tok::PathSep, line));
-            i += 2;
-        } else {
-            toks.push((
-                match c {
-                    b'{' => Tok::Open,
-                    b'}' => Tok::Close,
-                    b',' => Tok::Comma,
-                    _ => Tok::Other,
-                },
-                line,
-            ));
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
-        }
-    }
+    let toks = tokens(text);
     let mut refs = Vec::new();
     let mut t = 0;
     while t + 2 < toks.len() {
@@ -269,37 +166,16 @@ fn is_exception(from: &str, to: &str) -> bool {
 }
 
 /// A circle among `edges` (without the known exceptions), if any.
-fn find_cycle(edges: &Edges) -> Option<Vec<String>> {
-    fn visit(
-        m: &str,
-        edges: &Edges,
-        path: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(at) = path.iter().position(|p| p == m) {
-            let mut cycle = path[at..].to_vec();
-            cycle.push(m.to_string());
-            return Some(cycle);
-        }
-        if done.contains(m) {
-            return None;
-        }
-        path.push(m.to_string());
-        for to in edges.get(m).into_iter().flat_map(|t| t.keys()) {
-            if !is_exception(m, to)
-                && let Some(c) = visit(to, edges, path, done)
-            {
-                return Some(c);
-            }
-        }
-        path.pop();
-        done.insert(m.to_string());
-        None
-    }
-    let mut done = BTreeSet::new();
-    edges
-        .keys()
-        .find_map(|m| visit(m, edges, &mut Vec::new(), &mut done))
+fn import_cycle(edges: &Edges) -> Option<Vec<String>> {
+    find_cycle(edges.keys().cloned(), |m: &String| {
+        edges
+            .get(m)
+            .into_iter()
+            .flat_map(|t| t.keys())
+            .filter(|to| !is_exception(m, to))
+            .cloned()
+            .collect()
+    })
 }
 
 /// Every problem with the imports of the tree at `src`.
@@ -333,7 +209,7 @@ fn problems(src: &Path) -> Vec<String> {
             ));
         }
     }
-    if let Some(cycle) = find_cycle(&edges) {
+    if let Some(cycle) = import_cycle(&edges) {
         problems.push(format!("import cycle: {}", cycle.join(" → ")));
     }
     problems

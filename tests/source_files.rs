@@ -9,105 +9,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Ident(String),
-    PathSep,
-    Open,
-    Close,
-    Semi,
-    Hash,
-    Other,
-}
+#[path = "common/rust_tokens.rs"]
+mod rust_tokens;
+
+use rust_tokens::{Tok, find_cycle};
 
 /// Tokens of Rust source, without comments, strings and characters.
 fn tokens(text: &str) -> Vec<Tok> {
-    let c: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let raw_string_at = |i: usize| -> Option<usize> {
-        // `r"`, `r#"`, `br"`: the number of `#`.
-        let mut j = i + 1;
-        let mut hashes = 0;
-        while j < c.len() && c[j] == '#' {
-            hashes += 1;
-            j += 1;
-        }
-        (j < c.len() && c[j] == '"').then_some(hashes)
-    };
-    while i < c.len() {
-        let ch = c[i];
-        if ch == '/' && c.get(i + 1) == Some(&'/') {
-            while i < c.len() && c[i] != '\n' {
-                i += 1;
-            }
-        } else if ch == '/' && c.get(i + 1) == Some(&'*') {
-            i += 2;
-            while i + 1 < c.len() && !(c[i] == '*' && c[i + 1] == '/') {
-                i += 1;
-            }
-            i += 2;
-        } else if ch == 'r' && raw_string_at(i).is_some() {
-            let hashes = raw_string_at(i).unwrap();
-            i += 2 + hashes;
-            loop {
-                if i >= c.len() {
-                    break;
-                }
-                if c[i] == '"' && (0..hashes).all(|k| c.get(i + 1 + k) == Some(&'#')) {
-                    i += 1 + hashes;
-                    break;
-                }
-                i += 1;
-            }
-        } else if ch == '"' {
-            i += 1;
-            while i < c.len() && c[i] != '"' {
-                if c[i] == '\\' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            i += 1;
-        } else if ch == '\'' {
-            // A character literal (`'{'`, `'\n'`, `'\u{30A2}'`) or a lifetime.
-            if c.get(i + 1) == Some(&'\\') {
-                i += 2;
-                while i < c.len() && c[i] != '\'' {
-                    i += 1;
-                }
-                i += 1;
-            } else if c.get(i + 2) == Some(&'\'') {
-                i += 3;
-            } else {
-                i += 1;
-            }
-        } else if ch.is_alphabetic() || ch == '_' {
-            let start = i;
-            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
-                i += 1;
-            }
-            let word: String = c[start..i].iter().collect();
-            // `b"…"`: the string follows.
-            if word != "b" || c.get(i) != Some(&'"') {
-                out.push(Tok::Ident(word));
-            }
-        } else {
-            out.push(match ch {
-                ':' if c.get(i + 1) == Some(&':') => {
-                    i += 1;
-                    Tok::PathSep
-                }
-                '{' => Tok::Open,
-                '}' => Tok::Close,
-                ';' => Tok::Semi,
-                '#' => Tok::Hash,
-                _ => Tok::Other,
-            });
-            i += 1;
-        }
-    }
-    out
+    rust_tokens::tokens(text)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect()
 }
 
 /// The tokens without `#[cfg(test)]` items.
@@ -248,7 +160,7 @@ fn edges(files: &BTreeMap<Module, String>) -> BTreeMap<Module, BTreeSet<Module>>
                                 break;
                             }
                         }
-                        Tok::Other if depth == 1 => fresh = true,
+                        Tok::Comma | Tok::Other if depth == 1 => fresh = true,
                         Tok::Ident(w) if depth == 1 && fresh => {
                             let mut path = vec![w.clone()];
                             let mut j = k;
@@ -291,35 +203,10 @@ fn edges(files: &BTreeMap<Module, String>) -> BTreeMap<Module, BTreeSet<Module>>
 }
 
 /// A circle among the edges, if any.
-fn find_cycle(edges: &BTreeMap<Module, BTreeSet<Module>>) -> Option<Vec<Module>> {
-    fn visit(
-        m: &Module,
-        edges: &BTreeMap<Module, BTreeSet<Module>>,
-        path: &mut Vec<Module>,
-        done: &mut BTreeSet<Module>,
-    ) -> Option<Vec<Module>> {
-        if let Some(at) = path.iter().position(|p| p == m) {
-            let mut cycle = path[at..].to_vec();
-            cycle.push(m.clone());
-            return Some(cycle);
-        }
-        if done.contains(m) {
-            return None;
-        }
-        path.push(m.clone());
-        for next in edges.get(m).into_iter().flatten() {
-            if let Some(c) = visit(next, edges, path, done) {
-                return Some(c);
-            }
-        }
-        path.pop();
-        done.insert(m.clone());
-        None
-    }
-    let mut done = BTreeSet::new();
-    edges
-        .keys()
-        .find_map(|m| visit(m, edges, &mut Vec::new(), &mut done))
+fn import_cycle(edges: &BTreeMap<Module, BTreeSet<Module>>) -> Option<Vec<Module>> {
+    find_cycle(edges.keys().cloned(), |m: &Module| {
+        edges.get(m).into_iter().flatten().cloned().collect()
+    })
 }
 
 fn read_folder(dir: &Path) -> BTreeMap<Module, String> {
@@ -357,7 +244,7 @@ fn the_files_of_source_import_one_way() {
         edges[&vec!["forms".to_string(), "records".to_string()]]
             .contains(&vec!["record".to_string()])
     );
-    if let Some(cycle) = find_cycle(&edges) {
+    if let Some(cycle) = import_cycle(&edges) {
         panic!(
             "import circle in src/source: {}",
             cycle.iter().map(name).collect::<Vec<_>>().join(" → ")
@@ -389,11 +276,11 @@ fn a_circle_is_found_and_test_code_is_not_counted() {
     .collect();
     let e = edges(&files);
     assert_eq!(e[&vec!["a".to_string()]].len(), 1, "{e:?}");
-    assert!(find_cycle(&e).is_none(), "{e:?}");
+    assert!(import_cycle(&e).is_none(), "{e:?}");
     files.insert(
         vec!["b".into()],
         "pub fn g() { crate::source::a::f() }\n".into(),
     );
-    let cycle = find_cycle(&edges(&files)).expect("a ↔ b");
+    let cycle = import_cycle(&edges(&files)).expect("a ↔ b");
     assert_eq!(cycle.len(), 3, "{cycle:?}");
 }
